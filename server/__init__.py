@@ -1,0 +1,1 @@
+"""Comeback: habits, streaks and a guided program, served over GraphQL."""

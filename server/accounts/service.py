@@ -1,0 +1,166 @@
+"""Account use cases: sign-up, log-in, sessions, personal access tokens, profile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from server import clock
+from server.accounts import credentials, repository
+from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
+from server.database import is_unique_violation, write_transaction
+from server.errors import DomainError, ErrorCode, invalid, not_found
+from server.settings import get_settings
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+DISPLAY_NAME_MAX = 80
+TOKEN_NAME_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    token: str
+    account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedToken:
+    secret: str
+    token: ApiToken
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate_timezone(name: str) -> str:
+    """An IANA zone name, as the tz database spells it."""
+    name = name.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise invalid("timezone", f"'{name}' is not an IANA time zone (e.g. Europe/Berlin)") from None
+    if name not in _zones() and name != "UTC":
+        raise invalid("timezone", f"'{name}' is not an IANA time zone (e.g. Europe/Berlin)")
+    return name
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def _display_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > DISPLAY_NAME_MAX:
+        raise invalid("displayName", f"display name is longer than {DISPLAY_NAME_MAX} characters")
+    return value or None
+
+
+async def _start_session(account: Account) -> Session:
+    secret = credentials.new_token("cbs")
+    now = clock.now()
+    expires = now + timedelta(days=get_settings().session_days)
+    await repository.insert_token(account.id, TokenKind.SESSION, None, (Scope.READ, Scope.WRITE),
+                                  credentials.token_digest(secret), now, expires)
+    return Session(secret, account)
+
+
+async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None) -> Session:
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 320:
+        raise invalid("email", "enter a valid e-mail address")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise invalid("password", f"use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+    zone = validate_timezone(timezone) if timezone else "UTC"
+    name = _display_name(display_name)
+    password_hash = credentials.hash_password(password)  # slow: outside the transaction
+    try:
+        async with write_transaction():
+            if await repository.email_exists(email):
+                raise DomainError(ErrorCode.EMAIL_TAKEN, "an account with this e-mail already exists", "email")
+            account = await repository.insert_account(email, password_hash, zone, name, clock.now())
+            session = await _start_session(account)
+    except Exception as error:
+        if is_unique_violation(error):  # two sign-ups raced on the same e-mail
+            raise DomainError(ErrorCode.EMAIL_TAKEN, "an account with this e-mail already exists",
+                              "email") from None
+        raise
+    return session
+
+
+async def log_in(email: str, password: str) -> Session:
+    found = await repository.find_login(normalise_email(email))
+    if not credentials.verify_password(found[1] if found else None, password) or found is None:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
+    return await _start_session(found[0])
+
+
+async def log_out(viewer: Viewer) -> None:
+    await repository.revoke_token(viewer.token_id, clock.now())
+
+
+async def authenticate(secret: str) -> Viewer | None:
+    if not secret or len(secret) > 200:
+        return None
+    return await repository.viewer_for_digest(credentials.token_digest(secret), clock.now())
+
+
+async def create_api_token(viewer: Viewer, name: str, scopes: list[Scope]) -> CreatedToken:
+    name = name.strip()
+    if not name or len(name) > TOKEN_NAME_MAX:
+        raise invalid("name", f"give the token a name of 1 to {TOKEN_NAME_MAX} characters")
+    if not scopes:
+        raise invalid("scopes", "choose at least one scope (READ, WRITE)")
+    # WRITE implies READ: a script that logs also needs to look up its habits.
+    chosen = tuple(s for s in Scope if s in scopes or (s is Scope.READ and Scope.WRITE in scopes))
+    secret = credentials.new_token("cbp")
+    token = await repository.insert_token(viewer.account.id, TokenKind.PERSONAL, name, chosen,
+                                          credentials.token_digest(secret), clock.now(), None)
+    return CreatedToken(secret, token)
+
+
+async def revoke_api_token(viewer: Viewer, token_id: UUID) -> ApiToken:
+    token = await repository.get_token(viewer.account.id, token_id)
+    if token is None or token.kind is not TokenKind.PERSONAL:
+        raise not_found("API token")
+    await repository.revoke_token(token_id, clock.now())
+    revoked = await repository.get_token(viewer.account.id, token_id)
+    assert revoked is not None
+    return revoked
+
+
+async def list_api_tokens(viewer: Viewer) -> list[ApiToken]:
+    return await repository.list_personal_tokens(viewer.account.id)
+
+
+async def update_profile(viewer: Viewer, timezone: str | None, day_start_hour: int | None,
+                         display_name: str | None, clear_display_name: bool = False) -> Account:
+    values: dict[str, object] = {}
+    if timezone is not None:
+        values["timezone"] = validate_timezone(timezone)
+    if day_start_hour is not None:
+        if not 0 <= day_start_hour <= 23:
+            raise invalid("dayStartHour", "day start hour must be between 0 and 23")
+        values["day_start_hour"] = day_start_hour
+    if display_name is not None or clear_display_name:
+        values["display_name"] = _display_name(display_name)
+    if values:
+        async with write_transaction():
+            await repository.update_profile(viewer.account.id, values)
+            # Today's boundaries moved: derived state (confidence, unlocks) must follow.
+            await repository.mark_stale(viewer.account.id, clock.now())
+    account = await repository.get_account(viewer.account.id)
+    assert account is not None
+    return account

@@ -1,0 +1,63 @@
+"""create_app(): routes, the GraphQL controller and the lifespan (database, embedded engine)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, MediaType, Response, get
+from litestar.static_files import create_static_files_router
+from strawberry.litestar import make_graphql_controller
+
+from server import database
+from server.graphql.context import context_getter
+from server.graphql.schema import build_schema
+from server.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).parent / "web"
+
+
+@get("/health", media_type=MediaType.JSON, sync_to_thread=False)
+def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@get("/ready", media_type=MediaType.JSON)
+async def ready() -> Response[dict[str, object]]:
+    """The database (and Redis, when configured) answer."""
+    checks: dict[str, bool] = {"database": await database.ping()}
+    ok = all(checks.values())
+    return Response({"status": "ready" if ok else "unavailable", "checks": checks},
+                    status_code=200 if ok else 503)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    database.use_this_module()
+    schema = build_schema(introspection=settings.introspection_enabled)
+    graphql = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        allow_queries_via_get=True,
+        context_getter=context_getter,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await database.start()
+        try:
+            yield
+        finally:
+            await database.stop()
+
+    web = create_static_files_router(path="/", directories=[WEB_DIR], html_mode=True, name="web")
+    return Litestar(
+        route_handlers=[health, ready, graphql, web],
+        lifespan=[lifespan],
+        debug=False,
+    )

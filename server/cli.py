@@ -1,0 +1,54 @@
+"""`comeback serve | migrate | ...` — the one command line of the project."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+import click
+
+from server.settings import get_settings
+
+
+def _setup() -> None:
+    # Piccolo looks its engine up through PICCOLO_CONF; point it at ours before anything imports tables.
+    os.environ.setdefault("PICCOLO_CONF", "server.database")
+    logging.basicConfig(level=get_settings().log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.group(help="Comeback: habits, streaks and a guided program, served over GraphQL.")
+def main() -> None:
+    _setup()
+
+
+@main.command(help="Apply database migrations, then serve the API and dashboard.")
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1, or COMEBACK_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default 8000, or COMEBACK_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from server.app import create_app
+    from server.migrations import migrate
+
+    settings = get_settings()
+    asyncio.run(migrate())
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"Comeback on http://{host}:{port}/  (GraphQL at /graphql, data in "
+               f"{'PostgreSQL' if settings.uses_postgres else settings.sqlite_path})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
+                lifespan="on")
+
+
+@main.command(help="Apply database migrations and exit.")
+def migrate() -> None:
+    from server.migrations import migrate as run
+
+    asyncio.run(run())
+    click.echo("migrations applied")
+
+
+if __name__ == "__main__":
+    main()

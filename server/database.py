@@ -1,0 +1,93 @@
+"""The Piccolo engine, chosen from settings, and the transaction rules we follow on it.
+
+Piccolo finds its engine through PICCOLO_CONF; `server.cli` and the tests point it here
+(the root `piccolo_conf.py` re-exports this module for the piccolo CLI).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from server.settings import Settings, get_settings
+
+APPS = [
+    "server.accounts.piccolo_app",
+    "server.habits.piccolo_app",
+]
+
+
+def make_engine(settings: Settings) -> Engine[Any]:
+    if settings.database_url:
+        # No extensions: ids are generated in Python, and the role may not be a superuser.
+        return PostgresEngine(config={"dsn": settings.database_url}, extensions=())
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # A generous busy timeout: writers queue behind each other instead of failing.
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+DB = make_engine(get_settings())
+APP_REGISTRY = AppRegistry(apps=APPS)
+
+
+def use_this_module() -> None:
+    """Point Piccolo's engine finder at this module (idempotent)."""
+    os.environ.setdefault("PICCOLO_CONF", "server.database")
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """One use case, one transaction.
+
+    SQLite takes the write lock up front (IMMEDIATE), so a read-then-write use case
+    never fails half-way with `database is locked`; PostgreSQL relies on constraints.
+    """
+    if isinstance(DB, SQLiteEngine):
+        async with DB.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with DB.transaction():
+            yield
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True for a unique-constraint violation on either engine."""
+    try:
+        import asyncpg
+
+        if isinstance(error, asyncpg.UniqueViolationError):
+            return True
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        pass
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+
+
+async def start(max_pool: int | None = None) -> None:
+    """Open pools and set per-engine options; called from the app's lifespan and the worker."""
+    if isinstance(DB, PostgresEngine):
+        size = max_pool or get_settings().db_pool_max
+        await DB.start_connection_pool(min_size=1, max_size=size)
+    else:
+        # WAL lets readers proceed while one writer commits.
+        await DB.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def stop() -> None:
+    if isinstance(DB, PostgresEngine):
+        await DB.close_connection_pool()
+
+
+async def ping() -> bool:
+    try:
+        await DB.run_ddl("SELECT 1")
+        return True
+    except Exception:
+        return False

@@ -1,0 +1,1 @@
+"""The GraphQL API: a thin translation between the transport and the domain services."""

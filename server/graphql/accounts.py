@@ -1,0 +1,158 @@
+"""Accounts in GraphQL: the viewer, sign-up/log-in, profile and personal access tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+
+import strawberry
+from strawberry.types import Info
+
+from server import clock
+from server.accounts import service
+from server.accounts.model import Account, ApiToken, Scope
+from server.graphql.errors import (
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidInputError,
+    NotFoundError,
+    typed_errors,
+)
+from server.graphql.ids import parse_id
+
+ApiScope = strawberry.enum(Scope, name="ApiScope", description="READ answers queries; WRITE also mutations.")
+
+
+@strawberry.type(description="A Comeback account.")
+class User:
+    id: strawberry.ID
+    email: str
+    display_name: str | None
+    timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
+    day_start_hour: int = strawberry.field(description="Local hour (0-23) at which the user's day starts.")
+    created_at: datetime
+
+    @strawberry.field(description="The user's current local day (time zone and day start applied).")
+    def today(self) -> date:
+        return self._account.today(clock.now())
+
+    _account: strawberry.Private[Account]
+
+    @classmethod
+    def from_domain(cls, a: Account) -> User:
+        return cls(id=strawberry.ID(str(a.id)), email=a.email, display_name=a.display_name,
+                   timezone=a.timezone, day_start_hour=a.day_start_hour, created_at=a.created_at, _account=a)
+
+
+@strawberry.type(name="ApiToken", description="A personal access token; its secret is shown only once, at creation.")
+class ApiTokenType:
+    id: strawberry.ID
+    name: str | None
+    scopes: list[Scope]
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, t: ApiToken) -> ApiTokenType:
+        return cls(id=strawberry.ID(str(t.id)), name=t.name, scopes=list(t.scopes), created_at=t.created_at,
+                   revoked_at=t.revoked_at)
+
+
+@strawberry.type
+class AuthPayload:
+    token: str = strawberry.field(description="Session token: send as `Authorization: Bearer <token>`.")
+    user: User
+
+
+@strawberry.type
+class ApiTokenCreated:
+    secret: str = strawberry.field(description="The token itself. Store it now: it is never shown again.")
+    api_token: ApiTokenType
+
+
+AuthResult = Annotated[AuthPayload | EmailTakenError | InvalidCredentialsError | InvalidInputError,
+                       strawberry.union("AuthResult")]
+ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError, strawberry.union("ApiTokenCreateResult")]
+ApiTokenRevokeResult = Annotated[ApiTokenType | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
+ProfileUpdateResult = Annotated[User | InvalidInputError, strawberry.union("ProfileUpdateResult")]
+
+
+@strawberry.input
+class SignUpInput:
+    email: str
+    password: str = strawberry.field(description="8 to 256 characters.")
+    timezone: str | None = strawberry.field(default=None, description="IANA zone; defaults to UTC.")
+    display_name: str | None = None
+
+
+@strawberry.input
+class LogInInput:
+    email: str
+    password: str
+
+
+@strawberry.input
+class ApiTokenCreateInput:
+    name: str
+    scopes: list[Scope] = strawberry.field(description="WRITE implies READ.")
+
+
+@strawberry.input
+class ProfileUpdateInput:
+    timezone: str | None = None
+    day_start_hour: int | None = None
+    display_name: str | None = None
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="The signed-in user. UNAUTHENTICATED without a token.")
+    async def me(self, info: Info) -> User:
+        return User.from_domain((await info.context.require_viewer()).account)
+
+    @strawberry.field(description="Your personal access tokens that are not revoked (secrets are never shown).")
+    async def api_tokens(self, info: Info) -> list[ApiTokenType]:
+        tokens = await service.list_api_tokens(await info.context.require_viewer())
+        return [ApiTokenType.from_domain(t) for t in tokens]
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation(description="Create an account and start a session.")
+    @typed_errors
+    async def sign_up(self, input: SignUpInput) -> AuthResult:
+        s = await service.sign_up(input.email, input.password, input.timezone, input.display_name)
+        return AuthPayload(token=s.token, user=User.from_domain(s.account))
+
+    @strawberry.mutation(description="Start a session. Wrong e-mail and wrong password answer alike.")
+    @typed_errors
+    async def log_in(self, input: LogInInput) -> AuthResult:
+        s = await service.log_in(input.email, input.password)
+        return AuthPayload(token=s.token, user=User.from_domain(s.account))
+
+    @strawberry.mutation(description="End the session (or revoke the token) used for this request.")
+    async def log_out(self, info: Info) -> bool:
+        await service.log_out(await info.context.require_viewer())
+        return True
+
+    @strawberry.mutation(description="Change time zone, day start or display name. Past check-ins keep their day.")
+    @typed_errors
+    async def profile_update(self, info: Info, input: ProfileUpdateInput) -> ProfileUpdateResult:
+        viewer = await info.context.require_viewer()
+        account = await service.update_profile(viewer, input.timezone, input.day_start_hour, input.display_name)
+        return User.from_domain(account)
+
+    @strawberry.mutation(description="Create a personal access token for scripts; the secret is shown once.")
+    @typed_errors
+    async def api_token_create(self, info: Info, input: ApiTokenCreateInput) -> ApiTokenCreateResult:
+        created = await service.create_api_token(await info.context.require_viewer(), input.name, input.scopes)
+        return ApiTokenCreated(secret=created.secret, api_token=ApiTokenType.from_domain(created.token))
+
+    @strawberry.mutation(description="Revoke a personal access token; it stops working at once.")
+    @typed_errors
+    async def api_token_revoke(self, info: Info, id: strawberry.ID) -> ApiTokenRevokeResult:
+        token = await service.revoke_api_token(await info.context.require_viewer(), parse_id(id, "API token"))
+        return ApiTokenType.from_domain(token)
+
+

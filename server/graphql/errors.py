@@ -1,0 +1,136 @@
+"""Typed error results (the `Error` interface) and top-level error handling."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from server.errors import AuthError, DomainError, ErrorCode
+
+log = logging.getLogger("server.graphql")
+
+ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode",
+                                description="Stable machine-readable error codes.")
+
+
+@strawberry.interface(description="An expected failure of a mutation. Branch on `code`, show `message`.")
+class Error:
+    code: ErrorCode
+    message: str
+
+
+@strawberry.type(description="The object does not exist or is not yours.")
+class NotFoundError(Error):
+    pass
+
+
+@strawberry.type(description="An input value is not acceptable; `field` names it.")
+class InvalidInputError(Error):
+    field: str | None = None
+
+
+@strawberry.type(description="A date or time outside what is allowed (before a habit's start, in the future).")
+class OutOfRangeError(Error):
+    field: str | None = None
+
+
+@strawberry.type(description="The idempotency key was already used for different content.")
+class DuplicateError(Error):
+    field: str | None = None
+
+
+@strawberry.type(description="An account with this e-mail already exists.")
+class EmailTakenError(Error):
+    field: str | None = None
+
+
+@strawberry.type(description="Wrong e-mail or password.")
+class InvalidCredentialsError(Error):
+    pass
+
+
+_BY_CODE: dict[ErrorCode, type[Any]] = {
+    ErrorCode.NOT_FOUND: NotFoundError,
+    ErrorCode.INVALID_INPUT: InvalidInputError,
+    ErrorCode.OUT_OF_RANGE: OutOfRangeError,
+    ErrorCode.DUPLICATE: DuplicateError,
+    ErrorCode.EMAIL_TAKEN: EmailTakenError,
+    ErrorCode.INVALID_CREDENTIALS: InvalidCredentialsError,
+}
+
+
+def register_error_type(code: ErrorCode, cls: type[Any]) -> None:
+    """Other domains (e.g. the program's STEP_LOCKED) add their typed errors here."""
+    _BY_CODE[code] = cls
+
+
+def error_result(error: DomainError) -> Any:
+    cls = _BY_CODE.get(error.code, InvalidInputError)
+    kwargs: dict[str, Any] = {"code": error.code, "message": error.message}
+    if "field" in getattr(cls, "__annotations__", {}):
+        kwargs["field"] = error.field
+    return cls(**kwargs)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def typed_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Turn a DomainError raised by a mutation's service call into its typed result member."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        except DomainError as error:
+            result: R = error_result(error)
+            return result
+
+    return wrapper
+
+
+class ApiError(GraphQLError):
+    """A top-level error with a stable `extensions.code`."""
+
+    def __init__(self, code: ErrorCode, message: str, **extensions: Any) -> None:
+        super().__init__(message, extensions={"code": code.value, **extensions})
+
+
+def to_api_error(error: AuthError) -> ApiError:
+    return ApiError(error.code, str(error))
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Parse/validation errors and our own coded errors are shown; anything else is masked."""
+    original = error.original_error
+    if original is None:
+        return True
+    return isinstance(original, (ApiError, AuthError, DomainError)) or (
+        isinstance(original, GraphQLError) and original.original_error is None
+    )
+
+
+def finish_error(error: GraphQLError) -> GraphQLError:
+    """Give every error a code; mask and log the unexpected ones (once)."""
+    original = error.original_error
+    if isinstance(original, AuthError):
+        return GraphQLError(str(original), error.nodes, error.source, error.positions, error.path,
+                            extensions={"code": original.code.value})
+    if isinstance(original, DomainError):  # a domain error outside a typed result: bad input
+        return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path,
+                            extensions={"code": ErrorCode.BAD_USER_INPUT.value,
+                                        **({"field": original.field} if original.field else {})})
+    if not is_expected(error):
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        return GraphQLError("Internal server error.", error.nodes, error.source, error.positions, error.path,
+                            extensions={"code": ErrorCode.INTERNAL.value})
+    if not (error.extensions or {}).get("code"):
+        # graphql-core's parse, validation and variable-coercion errors carry no code.
+        error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
+    return error

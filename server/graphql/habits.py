@@ -1,0 +1,280 @@
+"""Habits, check-ins and days in GraphQL; the math lives in server.habits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from server.errors import ErrorCode
+from server.graphql.errors import (
+    ApiError,
+    DuplicateError,
+    InvalidInputError,
+    NotFoundError,
+    OutOfRangeError,
+    typed_errors,
+)
+from server.graphql.ids import parse_id, try_parse_id
+from server.graphql.loaders import CheckInPageKey
+from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from server.habits import queries, service
+from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
+from server.habits.records import CheckInRecord, HabitRecord, Source
+from server.habits.summary import habit_days
+
+DAYS_MAX = 1000
+
+CategoryType = strawberry.enum(Category, name="Category")
+KindType = strawberry.enum(Kind, name="HabitKind", description="BUILD a good habit, or QUIT a bad one.")
+PeriodType = strawberry.enum(Period, name="Period")
+StreakUnitType = strawberry.enum(StreakUnit, name="StreakUnit")
+DayStatusType = strawberry.enum(
+    DayStatus, name="DayStatus",
+    description="PENDING: today, due and not done yet. FROZEN: a missed day covered by an earned freeze.")
+SourceType = strawberry.enum(Source, name="CheckInSource")
+
+
+@strawberry.type(name="Schedule")
+class ScheduleType:
+    period: Period
+    weekdays: list[int] = strawberry.field(description="WEEKDAYS only: 1 = Monday ... 7 = Sunday.")
+    times_per_week: int | None = strawberry.field(description="WEEKLY only: 1-7 per calendar week.")
+
+
+@strawberry.type
+class HabitDay:
+    date: date
+    quantity: float
+    status: DayStatus
+
+
+@strawberry.type
+class Habit:
+    id: strawberry.ID
+    name: str
+    category: Category
+    kind: Kind
+    schedule: ScheduleType
+    target_quantity: float = strawberry.field(description="A BUILD day is done when its check-ins reach it.")
+    unit: str | None
+    start_date: date
+    archived: bool
+    record: strawberry.Private[HabitRecord]
+
+    @classmethod
+    def from_domain(cls, h: HabitRecord) -> Habit:
+        return cls(
+            id=strawberry.ID(str(h.id)), name=h.name, category=h.category, kind=h.kind,
+            schedule=ScheduleType(period=h.schedule.period, weekdays=list(h.schedule.weekdays),
+                                  times_per_week=h.schedule.times_per_week),
+            target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
+            record=h,
+        )
+
+    @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
+                                  "does not break it.")
+    async def current_streak(self, info: Info) -> int:
+        return (await info.context.loaders.habit_summary.load(self.record)).current_streak
+
+    @strawberry.field
+    async def longest_streak(self, info: Info) -> int:
+        return (await info.context.loaders.habit_summary.load(self.record)).longest_streak
+
+    @strawberry.field
+    def streak_unit(self) -> StreakUnit:
+        return self.record.schedule.streak_unit
+
+    @strawberry.field(description="0-100, Loop Habit Tracker's habit score.")
+    async def strength(self, info: Info) -> float:
+        return round((await info.context.loaders.habit_summary.load(self.record)).strength, 4)
+
+    @strawberry.field(description="BUILD: today's check-ins reach the target. QUIT: no slip today.")
+    async def done_today(self, info: Info) -> bool:
+        return (await info.context.loaders.habit_summary.load(self.record)).done_today
+
+    @strawberry.field(description="Streak freezes held (earned by 7 done days in a row, at most 2).")
+    async def freezes_held(self, info: Info) -> int:
+        return (await info.context.loaders.habit_summary.load(self.record)).freezes_held
+
+    @strawberry.field(description="Live (not undone) check-ins, newest first; from/to filter by local day.")
+    async def check_ins(self, info: Info, from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+                        to: date | None = None, first: int | None = None,
+                        after: str | None = None) -> CheckInConnection:
+        size = page_size(first)
+        key = CheckInPageKey(self.record.id, from_, to, decode_cursor(after), size)
+        rows = await info.context.loaders.check_in_page.load(key)
+        return CheckInConnection.build(rows, size)
+
+    @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
+    async def days(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")],
+                   to: date) -> list[HabitDay]:
+        if to < from_ or (to - from_).days >= DAYS_MAX:
+            raise ApiError(ErrorCode.BAD_USER_INPUT, f"to must be on or after from, at most {DAYS_MAX} days",
+                           field="to")
+        log = await info.context.loaders.habit_log.load(self.record.id)
+        today = await info.context.today()
+        return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
+                for d in habit_days(self.record.rules, log, today, from_, to)]
+
+
+@strawberry.type
+class CheckIn:
+    id: strawberry.ID
+    occurred_at: datetime
+    day: date = strawberry.field(description="The local day it counts for, fixed when it was logged.")
+    quantity: float
+    note: str | None
+    source: Source
+    undone: bool
+    record: strawberry.Private[CheckInRecord]
+
+    @classmethod
+    def from_domain(cls, c: CheckInRecord) -> CheckIn:
+        return cls(id=strawberry.ID(str(c.id)), occurred_at=c.occurred_at, day=c.day, quantity=c.quantity,
+                   note=c.note, source=c.source, undone=c.undone_at is not None, record=c)
+
+    @strawberry.field
+    async def habit(self, info: Info) -> Habit:
+        record = await info.context.loaders.habit.load(self.record.habit_id)
+        return Habit.from_domain(record)
+
+
+@strawberry.type
+class CheckInConnection:
+    edges: list[Edge[CheckIn]]
+    page_info: PageInfo
+
+    @classmethod
+    def build(cls, rows: list[CheckInRecord], size: int) -> CheckInConnection:
+        page = rows[:size]
+        edges = [Edge(cursor=encode_cursor(r.occurred_at, r.id), node=CheckIn.from_domain(r)) for r in page]
+        return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > size,
+                                                   end_cursor=edges[-1].cursor if edges else None))
+
+
+HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union("HabitResult")]
+HabitCheckInResult = Annotated[CheckIn | NotFoundError | InvalidInputError | OutOfRangeError | DuplicateError,
+                               strawberry.union("HabitCheckInResult")]
+CheckInUndoResult = Annotated[CheckIn | NotFoundError, strawberry.union("CheckInUndoResult")]
+
+
+@strawberry.input
+class ScheduleInput:
+    period: Period
+    weekdays: list[int] | None = strawberry.field(default=None, description="WEEKDAYS: 1 = Monday ... 7 = Sunday.")
+    times_per_week: int | None = strawberry.field(default=None, description="WEEKLY: 1-7.")
+
+    def to_domain(self) -> Schedule:
+        return Schedule(self.period, tuple(sorted(self.weekdays or ())), self.times_per_week)
+
+
+@strawberry.input
+class HabitCreateInput:
+    name: str
+    category: Category
+    kind: Kind = Kind.BUILD
+    schedule: ScheduleInput
+    target_quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
+    unit: str | None = None
+    start_date: date | None = strawberry.field(default=None, description="Defaults to your today; may be past.")
+
+
+@strawberry.input
+class HabitUpdateInput:
+    name: str | None = None
+    category: Category | None = None
+    schedule: ScheduleInput | None = None
+    target_quantity: float | None = None
+    unit: str | None = None
+    start_date: date | None = None
+
+
+@strawberry.input
+class HabitCheckInInput:
+    habit_id: strawberry.ID
+    occurred_at: datetime | None = strawberry.field(default=None, description="Defaults to now.")
+    quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
+    note: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Retry-safe: the same key and content return the original check-in.")
+    source: Source | None = None
+
+
+def _input(data: HabitCreateInput | HabitUpdateInput) -> service.HabitInput:
+    return service.HabitInput(
+        name=data.name, category=data.category, kind=getattr(data, "kind", None),
+        schedule=data.schedule.to_domain() if data.schedule else None,
+        target_quantity=data.target_quantity, unit=data.unit, start_date=data.start_date)
+
+
+@strawberry.type
+class HabitQuery:
+    @strawberry.field
+    async def habits(self, info: Info, include_archived: bool | None = False) -> list[Habit]:
+        viewer = await info.context.require_viewer()
+        return [Habit.from_domain(h) for h in await queries.habits(viewer, bool(include_archived))]
+
+    @strawberry.field(description="null when missing or not yours.")
+    async def habit(self, info: Info, id: strawberry.ID) -> Habit | None:
+        habit_id = try_parse_id(id)
+        record = await info.context.loaders.habit.load(habit_id) if habit_id else None
+        return Habit.from_domain(record) if record else None
+
+
+@strawberry.type
+class HabitMutation:
+    @strawberry.mutation
+    @typed_errors
+    async def habit_create(self, info: Info, input: HabitCreateInput) -> HabitResult:
+        habit = await service.create_habit(await info.context.require_viewer(), _input(input))
+        return Habit.from_domain(habit)
+
+    @strawberry.mutation(description="Change a habit; its kind cannot change.")
+    @typed_errors
+    async def habit_update(self, info: Info, id: strawberry.ID, input: HabitUpdateInput) -> HabitResult:
+        viewer = await info.context.require_viewer()
+        return Habit.from_domain(await service.update_habit(viewer, parse_id(id, "habit"), _input(input)))
+
+    @strawberry.mutation(description="Hide a habit from today's list; its history stays.")
+    @typed_errors
+    async def habit_archive(self, info: Info, id: strawberry.ID) -> HabitResult:
+        viewer = await info.context.require_viewer()
+        return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), True))
+
+    @strawberry.mutation(description="Bring an archived habit back.")
+    @typed_errors
+    async def habit_restore(self, info: Info, id: strawberry.ID) -> HabitResult:
+        viewer = await info.context.require_viewer()
+        return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), False))
+
+    @strawberry.mutation(description="Log a check-in (on a QUIT habit: a slip).")
+    @typed_errors
+    async def habit_check_in(self, info: Info, input: HabitCheckInInput) -> HabitCheckInResult:
+        viewer = await info.context.require_viewer()
+        record = await service.check_in(
+            viewer, parse_id(input.habit_id, "habit"), input.occurred_at, input.quantity, input.note,
+            input.idempotency_key, input.source or Source.API)
+        return CheckIn.from_domain(record)
+
+    @strawberry.mutation(description="Undo a check-in. Undoing twice is harmless.")
+    @typed_errors
+    async def check_in_undo(self, info: Info, id: strawberry.ID) -> CheckInUndoResult:
+        viewer = await info.context.require_viewer()
+        return CheckIn.from_domain(await service.undo_check_in(viewer, parse_id(id, "check-in")))
+
+    @strawberry.mutation(description="Mark a day skipped (sick, travelling): keeps the streak, adds nothing.")
+    @typed_errors
+    async def habit_skip(self, info: Info, habit_id: strawberry.ID, day: date) -> HabitResult:
+        viewer = await info.context.require_viewer()
+        return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, True))
+
+    @strawberry.mutation(description="Take back a skip.")
+    @typed_errors
+    async def habit_unskip(self, info: Info, habit_id: strawberry.ID, day: date) -> HabitResult:
+        viewer = await info.context.require_viewer()
+        return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, False))
+
+

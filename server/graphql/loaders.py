@@ -1,0 +1,63 @@
+"""Per-request DataLoaders: a list of habits costs a constant number of queries, not one per habit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from server.habits import queries
+from server.habits.model import HabitLog, HabitSummary
+from server.habits.records import CheckInRecord, HabitRecord
+from server.habits.summary import summarize
+
+if TYPE_CHECKING:
+    from server.graphql.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInPageKey:
+    habit_id: UUID
+    start: date | None
+    end: date | None
+    after: tuple[datetime, UUID] | None
+    first: int
+
+
+class Loaders:
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self.habit_log = DataLoader[UUID, HabitLog](load_fn=self._load_logs)
+        self.habit_summary = DataLoader[HabitRecord, HabitSummary](load_fn=self._load_summaries)
+        self.check_in_page = DataLoader[CheckInPageKey, list[CheckInRecord]](load_fn=self._load_pages)
+        self.habit = DataLoader[UUID, HabitRecord | None](load_fn=self._load_habits)
+
+    async def _load_logs(self, ids: Sequence[UUID]) -> list[HabitLog]:
+        logs = await queries.logs(ids)
+        return [logs[i] for i in ids]
+
+    async def _load_summaries(self, habits: Sequence[HabitRecord]) -> list[HabitSummary]:
+        today = await self._context.today()
+        logs = await self.habit_log.load_many([h.id for h in habits])
+        return [summarize(h.rules, log, today) for h, log in zip(habits, logs, strict=True)]
+
+    async def _load_pages(self, keys: Sequence[CheckInPageKey]) -> list[list[CheckInRecord]]:
+        # One query per distinct (range, cursor, size); a dashboard asks all habits alike.
+        groups: dict[tuple[object, ...], list[UUID]] = defaultdict(list)
+        for key in keys:
+            groups[(key.start, key.end, key.after, key.first)].append(key.habit_id)
+        pages: dict[tuple[object, ...], dict[UUID, list[CheckInRecord]]] = {}
+        for (start, end, after, first), ids in groups.items():
+            pages[(start, end, after, first)] = await queries.check_in_pages(
+                ids, start, end, after, first)  # type: ignore[arg-type]
+        return [pages[(k.start, k.end, k.after, k.first)][k.habit_id] for k in keys]
+
+    async def _load_habits(self, ids: Sequence[UUID]) -> list[HabitRecord | None]:
+        viewer = await self._context.require_viewer()
+        found = await queries.habits_by_ids(viewer, ids)
+        return [found.get(i) for i in ids]

@@ -1,0 +1,72 @@
+"""The schema: root types merged from each domain's module, plus the extensions we rely on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from server.graphql import accounts, habits
+from server.graphql.errors import finish_error
+from server.graphql.permissions import AuthExtension
+
+Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery))
+Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation))
+
+MAX_DEPTH = 12
+MAX_TOKENS = 2000
+MAX_ALIASES = 30
+
+
+class ErrorCodes(SchemaExtension):
+    """Every error leaves with an `extensions.code`; unexpected ones are masked and logged once."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            result.errors = [finish_error(e) for e in result.errors]
+        if self.execution_context.pre_execution_errors:
+            self.execution_context.pre_execution_errors = [
+                finish_error(e) for e in self.execution_context.pre_execution_errors]
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        # ErrorCodes logs the unexpected ones; bad queries from clients are not our errors.
+        return None
+
+
+def build_schema(introspection: bool = True) -> Schema:
+    extensions: list[Any] = [
+        ErrorCodes,
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        AuthExtension,
+    ]
+    if not introspection:
+        from strawberry.extensions import DisableIntrospection
+
+        extensions.append(DisableIntrospection)
+    return Schema(query=Query, mutation=Mutation, extensions=extensions,
+                  config=StrawberryConfig(auto_camel_case=True))
+
+
+schema = build_schema()

@@ -1,0 +1,199 @@
+"""Every habits query. Batch readers take many habit ids at once (for DataLoaders)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from server.database import DB
+from server.habits import tables
+from server.habits.model import Category, HabitLog, Kind, Period, Schedule
+from server.habits.records import CheckInRecord, HabitRecord, Source
+
+H = tables.Habit
+C = tables.CheckIn
+S = tables.HabitSkip
+
+
+def _habit(row: dict[str, Any]) -> HabitRecord:
+    weekdays = tuple(int(d) for d in row["weekdays"].split(",") if d)
+    return HabitRecord(
+        id=row["id"],
+        owner_id=row["owner"],
+        name=row["name"],
+        category=Category(row["category"]),
+        kind=Kind(row["kind"]),
+        schedule=Schedule(Period(row["period"]), weekdays, row["times_per_week"]),
+        target_quantity=row["target_quantity"],
+        unit=row["unit"],
+        start_date=row["start_date"],
+        created_at=row["created_at"],
+        archived_at=row["archived_at"],
+    )
+
+
+def _check_in(row: dict[str, Any]) -> CheckInRecord:
+    return CheckInRecord(
+        id=row["id"],
+        owner_id=row["owner"],
+        habit_id=row["habit"],
+        occurred_at=row["occurred_at"],
+        day=row["day"],
+        quantity=row["quantity"],
+        note=row["note"],
+        source=Source(row["source"]),
+        idempotency_key=row["idempotency_key"],
+        created_at=row["created_at"],
+        undone_at=row["undone_at"],
+    )
+
+
+def schedule_columns(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "period": schedule.period.value,
+        "weekdays": ",".join(str(d) for d in sorted(schedule.weekdays)),
+        "times_per_week": schedule.times_per_week,
+    }
+
+
+# -- habits
+
+async def insert_habit(owner: UUID, values: dict[str, Any], now: datetime) -> HabitRecord:
+    row = H(id=uuid4(), owner=owner, created_at=now, **values)
+    await row.save()
+    return _habit(row.to_dict())
+
+
+async def update_habit(habit_id: UUID, values: dict[str, Any]) -> None:
+    await H.update({getattr(H, k): v for k, v in values.items()}).where(H.id == habit_id)
+
+
+async def get_habit(owner: UUID, habit_id: UUID) -> HabitRecord | None:
+    row = await H.select().where((H.id == habit_id) & (H.owner == owner)).first()
+    return _habit(row) if row else None
+
+
+async def habits_by_ids(owner: UUID, ids: Sequence[UUID]) -> dict[UUID, HabitRecord]:
+    if not ids:
+        return {}
+    rows = await H.select().where((H.owner == owner) & H.id.is_in(list(ids)))
+    return {r["id"]: _habit(r) for r in rows}
+
+
+async def list_habits(owner: UUID, include_archived: bool) -> list[HabitRecord]:
+    query = H.select().where(H.owner == owner)
+    if not include_archived:
+        query = query.where(H.archived_at.is_null())
+    rows = await query.order_by(H.created_at).order_by(H.id)
+    return [_habit(r) for r in rows]
+
+
+# -- check-ins
+
+async def insert_check_in(values: dict[str, Any]) -> CheckInRecord:
+    row = C(id=uuid4(), **values)
+    await row.save()
+    return _check_in(row.to_dict())
+
+
+async def check_in_by_key(owner: UUID, key: str) -> CheckInRecord | None:
+    row = await C.select().where((C.owner == owner) & (C.idempotency_key == key)).first()
+    return _check_in(row) if row else None
+
+
+async def get_check_in(owner: UUID, check_in_id: UUID) -> CheckInRecord | None:
+    row = await C.select().where((C.id == check_in_id) & (C.owner == owner)).first()
+    return _check_in(row) if row else None
+
+
+async def mark_undone(check_in_id: UUID, now: datetime) -> None:
+    await C.update({C.undone_at: now}).where((C.id == check_in_id) & C.undone_at.is_null())
+
+
+async def logs_for(habit_ids: Sequence[UUID]) -> dict[UUID, HabitLog]:
+    """Each habit's per-day totals and skips: two queries for any number of habits."""
+    if not habit_ids:
+        return {}
+    ids = list(habit_ids)
+    totals = await C.raw(
+        "SELECT habit, day, SUM(quantity) AS total FROM check_in "
+        f"WHERE undone_at IS NULL AND habit IN ({', '.join('{}' for _ in ids)}) GROUP BY habit, day",
+        *ids,
+    )
+    skips = await S.select(S.habit, S.day).where(S.habit.is_in(ids))
+    quantities: dict[UUID, dict[date, float]] = defaultdict(dict)
+    for row in totals:
+        quantities[_uuid(row["habit"])][_date(row["day"])] = float(row["total"])
+    skipped: dict[UUID, set[date]] = defaultdict(set)
+    for row in skips:
+        skipped[row["habit"]].add(row["day"])
+    return {hid: HabitLog(quantities.get(hid, {}), frozenset(skipped.get(hid, ()))) for hid in ids}
+
+
+def _uuid(value: Any) -> UUID:
+    # Raw queries skip Piccolo's column conversion on SQLite, where UUIDs are text.
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def check_in_pages(
+    habit_ids: Sequence[UUID], start: date | None, end: date | None, after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> dict[UUID, list[CheckInRecord]]:
+    """Up to `limit` live check-ins per habit, newest first, after a keyset cursor; one query.
+
+    A window function numbers each habit's rows, so one round trip serves every habit.
+    """
+    if not habit_ids:
+        return {}
+    ids = list(habit_ids)
+    where = [f"habit IN ({', '.join('{}' for _ in ids)})", "undone_at IS NULL"]
+    args: list[Any] = list(ids)
+    if start is not None:
+        where.append("day >= {}")
+        args.append(start)
+    if end is not None:
+        where.append("day <= {}")
+        args.append(end)
+    if after is not None:
+        where.append("(occurred_at < {} OR (occurred_at = {} AND id < {}))")
+        args += [after[0], after[0], after[1]]
+    sql = (
+        "SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+        "(PARTITION BY habit ORDER BY occurred_at DESC, id DESC) AS n "
+        f"FROM check_in WHERE {' AND '.join(where)}) AS ranked WHERE n <= {int(limit)}"
+    )
+    page_ids = [_uuid(r["id"]) for r in await C.raw(sql, *args)]
+    if not page_ids:
+        return {hid: [] for hid in ids}
+    rows = await C.select().where(C.id.is_in(page_ids))
+    pages: dict[UUID, list[CheckInRecord]] = {hid: [] for hid in ids}
+    for row in rows:
+        pages[row["habit"]].append(_check_in(row))
+    for page in pages.values():
+        page.sort(key=lambda c: (c.occurred_at, str(c.id)), reverse=True)
+    return pages
+
+
+# -- skips
+
+async def skip_exists(habit_id: UUID, day: date) -> bool:
+    return await S.exists().where((S.habit == habit_id) & (S.day == day))
+
+
+async def insert_skip(owner: UUID, habit_id: UUID, day: date, now: datetime) -> None:
+    await S(id=uuid4(), owner=owner, habit=habit_id, day=day, created_at=now).save()
+
+
+async def delete_skip(habit_id: UUID, day: date) -> None:
+    await S.delete().where((S.habit == habit_id) & (S.day == day))
+
+
+def engine_name() -> str:
+    return DB.engine_type

@@ -1,0 +1,235 @@
+"""Habit use cases: create, update, archive, check in, undo, skip. One use case, one transaction."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from server import clock, events
+from server.accounts import repository as accounts
+from server.accounts.model import Viewer
+from server.database import is_unique_violation, write_transaction
+from server.errors import DomainError, ErrorCode, invalid, not_found
+from server.habits import repository
+from server.habits.days import local_day
+from server.habits.model import Category, Kind, Schedule
+from server.habits.records import CheckInRecord, HabitRecord, Source
+
+NAME_MAX = 80
+UNIT_MAX = 24
+NOTE_MAX = 1000
+KEY_MAX = 128
+QUANTITY_MAX = 1_000_000.0
+FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST_START = date(1970, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class HabitInput:
+    """Fields of habitCreate/habitUpdate; None means "not given" (update keeps the old value)."""
+
+    name: str | None = None
+    category: Category | None = None
+    kind: Kind | None = None
+    schedule: Schedule | None = None
+    target_quantity: float | None = None
+    unit: str | None = None
+    start_date: date | None = None
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not 1 <= len(value) <= NAME_MAX:
+        raise invalid("name", f"name must be 1 to {NAME_MAX} characters")
+    return value
+
+
+def _quantity(field: str, value: float) -> float:
+    if not math.isfinite(value) or not 0 < value <= QUANTITY_MAX:
+        raise invalid(field, f"{field} must be greater than 0 and at most {QUANTITY_MAX:g}")
+    return value
+
+
+def _columns(data: HabitInput, today: date) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if data.name is not None:
+        values["name"] = _name(data.name)
+    if data.category is not None:
+        values["category"] = data.category.value
+    if data.kind is not None:
+        values["kind"] = data.kind.value
+    if data.schedule is not None:
+        problem = data.schedule.validation_error()
+        if problem:
+            raise invalid("schedule", problem)
+        values.update(repository.schedule_columns(data.schedule))
+    if data.target_quantity is not None:
+        values["target_quantity"] = _quantity("targetQuantity", data.target_quantity)
+    if data.unit is not None:
+        unit = data.unit.strip()
+        if len(unit) > UNIT_MAX:
+            raise invalid("unit", f"unit must be at most {UNIT_MAX} characters")
+        values["unit"] = unit or None
+    if data.start_date is not None:
+        if not EARLIEST_START <= data.start_date <= today + timedelta(days=366):
+            raise invalid("startDate", "start date must be after 1970 and within a year from today")
+        values["start_date"] = data.start_date
+    return values
+
+
+async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
+    if data.name is None or data.category is None or data.kind is None or data.schedule is None:
+        raise invalid("input", "name, category, kind and schedule are required")
+    now = clock.now()
+    values = {"target_quantity": 1.0, "start_date": viewer.account.today(now)}
+    values.update(_columns(data, viewer.account.today(now)))
+    async with write_transaction():
+        habit = await repository.insert_habit(viewer.account.id, values, now)
+        await accounts.mark_stale(viewer.account.id, now)
+    await events.derived_state_changed(viewer.account.id)
+    return habit
+
+
+async def _owned(viewer: Viewer, habit_id: UUID) -> HabitRecord:
+    habit = await repository.get_habit(viewer.account.id, habit_id)
+    if habit is None:
+        raise not_found("habit")
+    return habit
+
+
+async def update_habit(viewer: Viewer, habit_id: UUID, data: HabitInput) -> HabitRecord:
+    now = clock.now()
+    values = _columns(data, viewer.account.today(now))
+    async with write_transaction():
+        habit = await _owned(viewer, habit_id)
+        if data.kind is not None and data.kind is not habit.kind:
+            # A slip and a done day are opposite meanings of the same row: history would invert.
+            raise invalid("kind", "a habit's kind cannot change; create a new habit instead")
+        if values:
+            await repository.update_habit(habit_id, values)
+            await accounts.mark_stale(viewer.account.id, now)
+    await events.derived_state_changed(viewer.account.id)
+    return await _owned(viewer, habit_id)
+
+
+async def set_archived(viewer: Viewer, habit_id: UUID, archived: bool) -> HabitRecord:
+    now = clock.now()
+    async with write_transaction():
+        habit = await _owned(viewer, habit_id)
+        if habit.archived != archived:
+            await repository.update_habit(habit_id, {"archived_at": now if archived else None})
+            await accounts.mark_stale(viewer.account.id, now)
+    await events.derived_state_changed(viewer.account.id)
+    return await _owned(viewer, habit_id)
+
+
+async def check_in(
+    viewer: Viewer,
+    habit_id: UUID,
+    occurred_at: datetime | None = None,
+    quantity: float | None = None,
+    note: str | None = None,
+    idempotency_key: str | None = None,
+    source: Source = Source.API,
+) -> CheckInRecord:
+    """Log a check-in; a replay of the same idempotency key returns the original."""
+    qty = _quantity("quantity", 1.0 if quantity is None else quantity)
+    if note is not None:
+        note = note.strip() or None
+        if note and len(note) > NOTE_MAX:
+            raise invalid("note", f"note must be at most {NOTE_MAX} characters")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= KEY_MAX:
+        raise invalid("idempotencyKey", f"idempotency key must be 1 to {KEY_MAX} characters")
+    if occurred_at is not None:
+        if occurred_at.tzinfo is None:
+            raise invalid("occurredAt", "occurredAt needs a time zone offset")
+        occurred_at = occurred_at.astimezone(UTC)
+    try:
+        record, created = await _check_in_once(viewer, habit_id, occurred_at, qty, note, idempotency_key,
+                                               source)
+    except Exception as error:
+        if idempotency_key is None or not is_unique_violation(error):
+            raise
+        # A concurrent request with the same key committed first: answer as a replay.
+        existing = await repository.check_in_by_key(viewer.account.id, idempotency_key)
+        if existing is None:  # pragma: no cover - the violating row must exist
+            raise
+        return _replay(existing, habit_id, occurred_at, qty, note)
+    if created:
+        await events.derived_state_changed(viewer.account.id)
+    return record
+
+
+def _replay(existing: CheckInRecord, habit_id: UUID, occurred_at: datetime | None, quantity: float,
+            note: str | None) -> CheckInRecord:
+    if not existing.same_content(habit_id, occurred_at, quantity, note):
+        raise DomainError(ErrorCode.DUPLICATE,
+                          "this idempotency key was already used for a different check-in",
+                          "idempotencyKey")
+    return existing
+
+
+async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime | None, quantity: float,
+                         note: str | None, key: str | None, source: Source) -> tuple[CheckInRecord, bool]:
+    account = viewer.account
+    async with write_transaction():
+        if key is not None:
+            existing = await repository.check_in_by_key(account.id, key)
+            if existing is not None:
+                return _replay(existing, habit_id, occurred_at, quantity, note), False
+        habit = await _owned(viewer, habit_id)
+        if habit.archived:
+            raise invalid("habitId", "this habit is archived; restore it to log check-ins")
+        now = clock.now()
+        at = occurred_at or now
+        if at > now + FUTURE_TOLERANCE:
+            raise DomainError(ErrorCode.OUT_OF_RANGE, "a check-in cannot be in the future", "occurredAt")
+        day = local_day(at, account.zone, account.day_start_hour)
+        if day < habit.start_date:
+            raise DomainError(ErrorCode.OUT_OF_RANGE,
+                              f"this habit starts on {habit.start_date.isoformat()}", "occurredAt")
+        record = await repository.insert_check_in({
+            "owner": account.id, "habit": habit_id, "occurred_at": at, "day": day, "quantity": quantity,
+            "note": note, "source": source.value, "idempotency_key": key, "created_at": now,
+        })
+        await accounts.mark_stale(account.id, now)
+    return record, True
+
+
+async def undo_check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord:
+    """Undo is idempotent: undoing an undone check-in returns it unchanged."""
+    now = clock.now()
+    async with write_transaction():
+        record = await repository.get_check_in(viewer.account.id, check_in_id)
+        if record is None:
+            raise not_found("check-in")
+        if record.undone_at is None:
+            await repository.mark_undone(check_in_id, now)
+            await accounts.mark_stale(viewer.account.id, now)
+    await events.derived_state_changed(viewer.account.id)
+    undone = await repository.get_check_in(viewer.account.id, check_in_id)
+    assert undone is not None
+    return undone
+
+
+async def set_skipped(viewer: Viewer, habit_id: UUID, day: date, skipped: bool) -> HabitRecord:
+    """Skipping (sick, travelling) keeps a streak alive without adding to it; idempotent."""
+    now = clock.now()
+    async with write_transaction():
+        habit = await _owned(viewer, habit_id)
+        if day > viewer.account.today(now):
+            raise DomainError(ErrorCode.OUT_OF_RANGE, "a future day cannot be skipped", "day")
+        if day < habit.start_date:
+            raise DomainError(ErrorCode.OUT_OF_RANGE,
+                              f"this habit starts on {habit.start_date.isoformat()}", "day")
+        exists = await repository.skip_exists(habit_id, day)
+        if skipped and not exists:
+            await repository.insert_skip(viewer.account.id, habit_id, day, now)
+        elif not skipped and exists:
+            await repository.delete_skip(habit_id, day)
+        await accounts.mark_stale(viewer.account.id, now)
+    await events.derived_state_changed(viewer.account.id)
+    return habit

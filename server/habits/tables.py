@@ -1,0 +1,58 @@
+"""Habits, their check-ins and skipped days."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    UUID,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from server.accounts.tables import User
+
+
+class Habit(Table, tablename="habit"):
+    id = UUID(primary_key=True)
+    owner = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=80)
+    category = Varchar(length=16)
+    kind = Varchar(length=8)
+    period = Varchar(length=16)
+    weekdays = Varchar(length=16, default="")  # "1,3,5" (ISO weekdays), WEEKDAYS only
+    times_per_week = Integer(null=True, default=None)
+    target_quantity = DoublePrecision(default=1.0)
+    unit = Varchar(length=24, null=True, default=None)
+    start_date = Date()
+    created_at = Timestamptz()
+    archived_at = Timestamptz(null=True, default=None)
+
+
+class CheckIn(Table, tablename="check_in"):
+    id = UUID(primary_key=True)
+    owner = ForeignKey(User, on_delete=OnDelete.cascade)
+    habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
+    occurred_at = Timestamptz()
+    # Fixed when logged, with the profile of that moment: a later profile change moves nothing.
+    day = Date()
+    quantity = DoublePrecision(default=1.0)
+    note = Text(null=True, default=None)
+    source = Varchar(length=16, default="API")
+    idempotency_key = Varchar(length=128, null=True, default=None)
+    created_at = Timestamptz()
+    # Undo keeps the row, so a late retry of the same idempotency key cannot log it again.
+    undone_at = Timestamptz(null=True, default=None)
+
+
+class HabitSkip(Table, tablename="habit_skip"):
+    id = UUID(primary_key=True)
+    owner = ForeignKey(User, on_delete=OnDelete.cascade)
+    habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
+    day = Date()
+    created_at = Timestamptz()

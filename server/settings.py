@@ -1,0 +1,72 @@
+"""The only module that reads the environment.
+
+Everything else asks `get_settings()`; tests build their own `Settings` and pass
+them to `create_app` when they need something different.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMEBACK_", extra="ignore")
+
+    # DATABASE_URL / REDIS_URL are the conventional un-prefixed names; unset means embedded.
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL"))
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    env: Literal["development", "production"] = "development"
+    # None means "on in development, off in production".
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    session_days: int = 30
+    db_pool_max: int = 10
+    log_level: str = "INFO"
+    # The arq worker runs inside `serve` when no REDIS_URL is configured; this forces it either way.
+    embedded_worker: bool | None = None
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Resolved once, so a later chdir (or a worker started elsewhere) finds the same files.
+        return value.expanduser().resolve()
+
+    @field_validator("database_url", "redis_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "comeback.sqlite3"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env == "development"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else self.env == "development"
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return self.redis_url is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
