@@ -6,13 +6,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
 from litestar.static_files import create_static_files_router
+from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.litestar import make_graphql_controller
+from strawberry.types import ExecutionResult
 
 from server import database
 from server.graphql.context import context_getter
+from server.graphql.errors import finish_error
 from server.graphql.schema import build_schema
 from server.settings import Settings, get_settings
 
@@ -39,13 +43,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     database.use_this_module()
     schema = build_schema(introspection=settings.introspection_enabled)
-    graphql = make_graphql_controller(
+    base = make_graphql_controller(
         schema,
         path="/graphql",
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,
         context_getter=context_getter,
     )
+
+    class GraphQLController(base):  # type: ignore[valid-type,misc]
+        async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+            # Errors raised before execution (e.g. syntax errors) bypass schema extensions.
+            if result.errors:
+                result.errors = [finish_error(e) for e in result.errors]
+            return process_result(result)
+
+    graphql = GraphQLController
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

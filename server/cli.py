@@ -50,5 +50,12 @@ def migrate() -> None:
     click.echo("migrations applied")
 
 
+@main.command(help="Print the GraphQL schema (SDL); `comeback schema > schema.graphql` refreshes the file.")
+def schema() -> None:
+    from server.graphql.schema import build_schema
+
+    click.echo(build_schema().as_str())
+
+
 if __name__ == "__main__":
     main()

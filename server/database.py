@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.conf.apps import AppRegistry
@@ -25,13 +26,48 @@ APPS = [
 ]
 
 
+class QueryCount:
+    def __init__(self) -> None:
+        self.count = 0
+
+
+_query_count: ContextVar[QueryCount | None] = ContextVar("query_count", default=None)
+
+
+@contextmanager
+def count_queries() -> Iterator[QueryCount]:
+    """Count the SQL statements run in this context (tests and benchmarks prove no N+1 with it)."""
+    counter = QueryCount()
+    token = _query_count.set(counter)
+    try:
+        yield counter
+    finally:
+        _query_count.reset(token)
+
+
+class _Counted:
+    async def run_querystring(self, *args: Any, **kwargs: Any) -> Any:
+        counter = _query_count.get()
+        if counter is not None:
+            counter.count += 1
+        return await super().run_querystring(*args, **kwargs)  # type: ignore[misc]
+
+
+class CountedPostgresEngine(_Counted, PostgresEngine):
+    pass
+
+
+class CountedSQLiteEngine(_Counted, SQLiteEngine):
+    pass
+
+
 def make_engine(settings: Settings) -> Engine[Any]:
     if settings.database_url:
         # No extensions: ids are generated in Python, and the role may not be a superuser.
-        return PostgresEngine(config={"dsn": settings.database_url}, extensions=())
+        return CountedPostgresEngine(config={"dsn": settings.database_url}, extensions=())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    return CountedSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 DB = make_engine(get_settings())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-
 import strawberry
 from strawberry.types import Info
 

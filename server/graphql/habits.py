@@ -215,7 +215,10 @@ class HabitQuery:
     @strawberry.field
     async def habits(self, info: Info, include_archived: bool | None = False) -> list[Habit]:
         viewer = await info.context.require_viewer()
-        return [Habit.from_domain(h) for h in await queries.habits(viewer, bool(include_archived))]
+        records = await queries.habits(viewer, bool(include_archived))
+        for record in records:  # check-ins asking for their habit need no further query
+            info.context.loaders.habit.prime(record.id, record)
+        return [Habit.from_domain(h) for h in records]
 
     @strawberry.field(description="null when missing or not yours.")
     async def habit(self, info: Info, id: strawberry.ID) -> Habit | None:

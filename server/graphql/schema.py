@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import strawberry
@@ -12,7 +11,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -20,7 +18,6 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits
-from server.graphql.errors import finish_error
 from server.graphql.permissions import AuthExtension
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery))
@@ -31,29 +28,16 @@ MAX_TOKENS = 2000
 MAX_ALIASES = 30
 
 
-class ErrorCodes(SchemaExtension):
-    """Every error leaves with an `extensions.code`; unexpected ones are masked and logged once."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [finish_error(e) for e in result.errors]
-        if self.execution_context.pre_execution_errors:
-            self.execution_context.pre_execution_errors = [
-                finish_error(e) for e in self.execution_context.pre_execution_errors]
-
-
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
-        # ErrorCodes logs the unexpected ones; bad queries from clients are not our errors.
+        # The transport finishes errors (codes, masking, one log line for the unexpected);
+        # a client's bad query is not our error to log.
         return None
 
 
 def build_schema(introspection: bool = True) -> Schema:
     extensions: list[Any] = [
-        ErrorCodes,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -37,19 +37,20 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
         # Loop judges sparse habits over two periods so that one well-placed check-in
         # is not the difference between a perfect and a failed window.
         num, den = 2 * num, 2 * den
-    target = rules.target
+    target, skips, keep = rules.target, log.skips, 1 - m
     days = list(date_range(rules.start_date, today))
     quantities = [log.quantities.get(day, 0.0) for day in days]
     # Negative totals would be a data error; they count as nothing rather than as debt.
-    shares = [min(1.0, max(0.0, quantity / target)) for quantity in quantities]
+    shares = [0.0 if q <= 0 else 1.0 if q >= target else q / target for q in quantities]
     scores: list[float] = []
     s = 0.0
     for index, day in enumerate(days):
-        if not (day in log.skips and quantities[index] < target):
+        if not (day in skips and quantities[index] < target):
+            # Summed afresh each day (at most 14 terms) rather than as a running total, which
+            # would drift off exact values like 1.0 once partial shares have left the window.
             # Days before start_date fall outside the slice and so count as 0.
-            window = shares[max(0, index - den + 1) : index + 1]
-            v = min(1.0, math.fsum(window) / num)
-            s = s * m + v * (1 - m)
+            ratio = sum(shares[index - den + 1 if index >= den else 0 : index + 1]) / num
+            s = s * m + (1.0 if ratio >= 1 else ratio) * keep
         scores.append(100 * s)
     return scores
 

@@ -105,7 +105,7 @@ def _walk_weekly(rules: HabitRules, log: HabitLog, today: date) -> Timeline:
         if met:
             streak += 1
         elif not excused and week not in (first_week, current_week):
-            # A partial first week and the still-open current week can only add to a streak.
+            # The first week may have begun mid-week and the current one is still open: neither can break.
             streak = 0
         if not met and not excused and week < current_week:
             for index in range(begin, end):

@@ -1,0 +1,55 @@
+"""Test set-up shared by every test: which database and Redis the suite talks to.
+
+COMEBACK_TEST_DATABASE_URL (PostgreSQL) and COMEBACK_TEST_REDIS_URL select the real
+services for the scale-out run; without them the suite uses a fresh SQLite file and an
+embedded Redis, exactly like `comeback serve` does by default. The production variables
+(DATABASE_URL, REDIS_URL) are ignored on purpose: the suite wipes its database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_data_dir = tempfile.mkdtemp(prefix="comeback-tests-")
+os.environ["COMEBACK_DATA_DIR"] = _data_dir
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REDIS_URL", None)
+if os.environ.get("COMEBACK_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["COMEBACK_TEST_DATABASE_URL"]
+if os.environ.get("COMEBACK_TEST_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["COMEBACK_TEST_REDIS_URL"]
+os.environ["PICCOLO_CONF"] = "server.database"
+os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
+
+
+def pytest_report_header() -> list[str]:
+    engine = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
+    redis = os.environ.get("REDIS_URL") or "embedded"
+    return [f"comeback: database={engine} redis={redis} data_dir={_data_dir}"]
+
+
+def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
+    """In CI's PostgreSQL run, refuse to pass quietly on the wrong engine or without the services."""
+    if not os.environ.get("COMEBACK_REQUIRE_SERVICES"):
+        return
+    import asyncio
+
+    import pytest
+
+    async def probe() -> None:
+        import asyncpg
+        import redis.asyncio as redis
+
+        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
+        await connection.close()
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        await client.ping()
+        await client.aclose()
+
+    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        pytest.exit("COMEBACK_REQUIRE_SERVICES is set but the test database/Redis URLs are not", returncode=3)
+    try:
+        asyncio.run(probe())
+    except Exception as error:
+        pytest.exit(f"PostgreSQL or Redis unreachable: {error!r}", returncode=3)
