@@ -22,6 +22,7 @@ class HabitActivity:
     log: HabitLog
     created_on: date  # local day the habit was created (its start_date may be earlier: backfill)
     archived_on: date | None = None  # local day it was archived; it still counts on that day
+    unit: str | None = None  # "pages", "minutes"...: reading totals count pages
 
     @property
     def kind(self) -> Kind:

@@ -15,6 +15,7 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types import ExecutionResult
 
 from server import database
+from server.engine import start_engine
 from server.graphql.context import context_getter
 from server.graphql.errors import finish_error
 from server.graphql.schema import build_schema
@@ -63,9 +64,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start()
+        engine = await start_engine(settings)
         try:
             yield
         finally:
+            await engine.stop()
             await database.stop()
 
     web = create_static_files_router(path="/", directories=[WEB_DIR], html_mode=True, name="web")

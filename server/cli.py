@@ -50,6 +50,24 @@ def migrate() -> None:
     click.echo("migrations applied")
 
 
+@main.command(help="Run background workers against REDIS_URL (recomputes, sweep, daily roll-over).")
+def worker() -> None:
+    from arq import create_pool
+
+    from server.broker import redis_settings
+    from server.worker import run_worker_process
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise click.UsageError("set REDIS_URL: without it, `comeback serve` runs the worker itself")
+
+    async def run() -> None:
+        redis, _ = redis_settings(settings)
+        await run_worker_process(await create_pool(redis))
+
+    asyncio.run(run())
+
+
 @main.command(help="Print the GraphQL schema (SDL); `comeback schema > schema.graphql` refreshes the file.")
 def schema() -> None:
     from server.graphql.schema import build_schema

@@ -23,6 +23,10 @@ from server.settings import Settings, get_settings
 APPS = [
     "server.accounts.piccolo_app",
     "server.habits.piccolo_app",
+    "server.journal.piccolo_app",
+    "server.confidence.piccolo_app",
+    "server.achievements.piccolo_app",
+    "server.program.piccolo_app",
 ]
 
 

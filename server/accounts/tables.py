@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -17,6 +17,9 @@ class User(Table, tablename="app_user"):
     # Set in the same transaction as anything that changes derived state (check-ins,
     # skips, journal...); cleared by the recompute job. A lost job costs latency only.
     stale_since = Timestamptz(null=True, default=None)
+    # The user's local day when derived state was last computed: the daily roll-over
+    # recomputes everyone whose day has changed since (strength decays without requests).
+    derived_for = Date(null=True, default=None)
 
 
 class AccessToken(Table, tablename="access_token"):

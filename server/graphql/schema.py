@@ -17,11 +17,13 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits
+from server.graphql import accounts, habits, journal, program, progress
 from server.graphql.permissions import AuthExtension
 
-Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery))
-Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation))
+Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
+                              program.ProgramQuery, journal.JournalQuery))
+Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
+                                    program.ProgramMutation))
 
 MAX_DEPTH = 12
 MAX_TOKENS = 2000
@@ -49,7 +51,7 @@ def build_schema(introspection: bool = True) -> Schema:
         from strawberry.extensions import DisableIntrospection
 
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions,
+    return Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
                   config=StrawberryConfig(auto_camel_case=True))
 
 

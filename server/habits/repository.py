@@ -83,6 +83,13 @@ async def habits_by_ids(owner: UUID, ids: Sequence[UUID]) -> dict[UUID, HabitRec
     return {r["id"]: _habit(r) for r in rows}
 
 
+async def habits_by_kit_keys(owner: UUID, keys: Sequence[str]) -> dict[str, HabitRecord]:
+    if not keys:
+        return {}
+    rows = await H.select().where((H.owner == owner) & H.kit_key.is_in(list(keys)))
+    return {r["kit_key"]: _habit(r) for r in rows}
+
+
 async def list_habits(owner: UUID, include_archived: bool) -> list[HabitRecord]:
     query = H.select().where(H.owner == owner)
     if not include_archived:

@@ -93,6 +93,31 @@ async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
     return habit
 
 
+async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[HabitRecord]:
+    """Create the kit's habits that this user does not have yet; adopting twice creates nothing."""
+    now = clock.now()
+    today = viewer.account.today(now)
+    rows = []
+    for kit_key, data in kit:
+        values = {"target_quantity": 1.0, "start_date": today, "kit_key": kit_key}
+        values.update(_columns(data, today))
+        rows.append((kit_key, values))
+    keys = [k for k, _ in rows]
+    try:
+        async with write_transaction():
+            existing = await repository.habits_by_kit_keys(viewer.account.id, keys)
+            for kit_key, values in rows:
+                if kit_key not in existing:
+                    await repository.insert_habit(viewer.account.id, values, now)
+            await accounts.mark_stale(viewer.account.id, now)
+    except Exception as error:
+        if not is_unique_violation(error):  # a concurrent adoption won: its habits stand
+            raise
+    await events.derived_state_changed(viewer.account.id)
+    found = await repository.habits_by_kit_keys(viewer.account.id, keys)
+    return [found[k] for k in keys if k in found]
+
+
 async def _owned(viewer: Viewer, habit_id: UUID) -> HabitRecord:
     habit = await repository.get_habit(viewer.account.id, habit_id)
     if habit is None:

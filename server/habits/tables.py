@@ -32,6 +32,9 @@ class Habit(Table, tablename="habit"):
     start_date = Date()
     created_at = Timestamptz()
     archived_at = Timestamptz(null=True, default=None)
+    # "<step key>/<habit name>" for habits adopted from a program step's starter kit: unique
+    # per owner, so adopting a kit twice creates nothing new.
+    kit_key = Varchar(length=160, null=True, default=None)
 
 
 class CheckIn(Table, tablename="check_in"):

@@ -12,7 +12,8 @@ from server.app import create_app
 from server.migrations import migrate
 from tests.integration.api import Api
 
-TABLES = ("check_in", "habit_skip", "habit", "access_token", "app_user")
+TABLES = ("check_in", "habit_skip", "habit", "journal_entry", "confidence_day", "achievement_award", "step_unlock",
+          "access_token", "app_user")
 
 
 async def _reset_schema() -> None:

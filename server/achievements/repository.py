@@ -1,0 +1,30 @@
+"""Every query on achievement awards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from server.achievements import tables
+
+T = tables.AchievementAward
+
+
+async def awarded(owner: UUID) -> dict[str, datetime]:
+    rows = await T.select(T.key, T.unlocked_at).where(T.owner == owner)
+    return {r["key"]: r["unlocked_at"] for r in rows}
+
+
+async def award(owner: UUID, keys: Sequence[str], now: datetime) -> list[str]:
+    """Insert awards that do not exist yet; returns the keys this call actually awarded.
+
+    The unique (owner, key) index makes concurrent workers and retries award once.
+    """
+    won: list[str] = []
+    for key in keys:
+        rows = await T.raw(
+            "INSERT INTO achievement_award (id, owner, key, unlocked_at) VALUES ({}, {}, {}, {}) "
+            "ON CONFLICT (owner, key) DO NOTHING RETURNING key", uuid4(), owner, key, now)
+        won += [r["key"] for r in rows]
+    return won

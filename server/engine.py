@@ -1,0 +1,65 @@
+"""Start and stop the background engine: Redis (configured or embedded), enqueue hook, worker.
+
+`comeback serve` without REDIS_URL runs the arq worker inside the server process; with
+REDIS_URL the server only enqueues and `comeback worker` processes do the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from uuid import UUID
+
+from arq import create_pool
+from arq.worker import Worker
+
+from server import broker, events
+from server.jobs import enqueue_recompute
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Engine:
+    broker: broker.Broker | None
+    worker: Worker | None = None
+    task: asyncio.Task[None] | None = None
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            # Let in-flight jobs finish (the worker waits for them), then stop polling.
+            with contextlib.suppress(Exception):
+                await self.worker.close()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+        events.clear()
+        if self.broker is not None:
+            await self.broker.close()
+        broker.set_current(None)
+
+
+async def start_engine(settings: Settings, run_worker: bool | None = None) -> Engine:
+    try:
+        current = await broker.open_broker(settings)
+    except Exception:
+        # The API still serves and stores; stale marks wait for the sweep once Redis is back.
+        log.exception("Redis is unreachable: jobs and live events are paused")
+        return Engine(broker=None)
+    broker.set_current(current)
+
+    async def enqueue(user_id: UUID) -> None:
+        await enqueue_recompute(current.pool, user_id)
+
+    events.on_derived_state_changed(enqueue)
+    engine = Engine(broker=current)
+    if settings.runs_embedded_worker if run_worker is None else run_worker:
+        from server.worker import make_worker
+
+        engine.worker = make_worker(await create_pool(current.settings))
+        engine.task = asyncio.create_task(engine.worker.async_run(), name="comeback-worker")
+    return engine

@@ -1,0 +1,77 @@
+"""The journal in GraphQL: private entries, newest first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from server.errors import ErrorCode
+from server.graphql.errors import Error, InvalidInputError, NotFoundError, register_error_type, typed_errors
+from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from server.journal import service
+from server.journal.model import JournalRecord
+
+
+@strawberry.type(description="A step is still locked: do the work of the step before it first.")
+class StepLockedError(Error):
+    field: str | None = None
+
+
+register_error_type(ErrorCode.STEP_LOCKED, StepLockedError)
+
+
+@strawberry.type
+class JournalEntry:
+    id: strawberry.ID
+    prompt: str | None
+    body: str
+    step_key: str | None
+    day: date
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, r: JournalRecord) -> JournalEntry:
+        return cls(id=strawberry.ID(str(r.id)), prompt=r.prompt, body=r.body, step_key=r.step_key, day=r.day,
+                   created_at=r.created_at)
+
+
+@strawberry.type
+class JournalEntryConnection:
+    edges: list[Edge[JournalEntry]]
+    page_info: PageInfo
+
+
+JournalEntryResult = Annotated[JournalEntry | InvalidInputError | NotFoundError | StepLockedError,
+                               strawberry.union("JournalEntryResult")]
+
+
+@strawberry.input
+class JournalEntryCreateInput:
+    body: str = strawberry.field(description=f"At most {service.BODY_MAX} characters.")
+    prompt: str | None = strawberry.field(default=None, description="The prompt you answered, if any.")
+    step_key: str | None = strawberry.field(default=None, description="The program step it was written for.")
+
+
+@strawberry.type
+class JournalQuery:
+    @strawberry.field(description="Your journal, newest first.")
+    async def journal_entries(self, info: Info, first: int | None = 20,
+                              after: str | None = None) -> JournalEntryConnection:
+        size = page_size(first)
+        rows = await service.page(await info.context.require_viewer(), decode_cursor(after), size + 1)
+        edges = [Edge(cursor=encode_cursor(r.created_at, r.id), node=JournalEntry.from_domain(r)) for r in rows[:size]]
+        return JournalEntryConnection(edges=edges, page_info=PageInfo(
+            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None))
+
+
+@strawberry.type
+class JournalMutation:
+    @strawberry.mutation(description="Write a journal entry (private to you).")
+    @typed_errors
+    async def journal_entry_create(self, info: Info, input: JournalEntryCreateInput) -> JournalEntryResult:
+        record = await service.create_entry(await info.context.require_viewer(), input.body, input.prompt,
+                                            input.step_key)
+        return JournalEntry.from_domain(record)

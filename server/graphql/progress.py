@@ -1,0 +1,119 @@
+"""Confidence, achievements and live events in GraphQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from server import live
+from server.errors import ErrorCode
+from server.graphql.errors import ApiError
+from server.progress import queries
+
+HISTORY_MAX = 365
+
+
+@strawberry.type
+class ConfidenceComponent:
+    key: str
+    label: str
+    weight: float = strawberry.field(description="Share of the score (weights sum to 1).")
+    value: float = strawberry.field(description="0-100; score = sum of weight x value.")
+
+
+@strawberry.type
+class ConfidencePoint:
+    date: date
+    score: float
+
+
+@strawberry.type(description="Your confidence score (0-100), recomputed in the background after each change.")
+class Confidence:
+    score: float
+    computed_at: datetime
+    components: list[ConfidenceComponent]
+
+    @strawberry.field(description=f"One point per day that has a score, oldest first (at most {HISTORY_MAX}).")
+    async def history(self, info: Info, days: int = 30) -> list[ConfidencePoint]:
+        if not 1 <= days <= HISTORY_MAX:
+            raise ApiError(ErrorCode.BAD_USER_INPUT, f"days must be between 1 and {HISTORY_MAX}", field="days")
+        points = await queries.confidence_history(await info.context.require_viewer(), days)
+        return [ConfidencePoint(date=d, score=s) for d, s in points]
+
+
+@strawberry.type
+class Achievement:
+    key: str
+    title: str
+    description: str
+    unlocked: bool
+    unlocked_at: datetime | None
+    current: int
+    target: int
+
+
+@strawberry.type
+class AchievementUnlocked:
+    key: str
+    title: str
+    at: datetime
+
+
+@strawberry.type
+class StepUnlocked:
+    key: str
+    title: str
+    position: int
+    at: datetime
+
+
+@strawberry.type
+class ConfidenceChanged:
+    score: float
+    previous: float | None
+    at: datetime
+
+
+Event = Annotated[AchievementUnlocked | StepUnlocked | ConfidenceChanged, strawberry.union("Event")]
+
+
+def event_from(data: dict[str, Any]) -> Any:
+    at = datetime.fromisoformat(data["at"])
+    kind = data["type"]
+    if kind == "AchievementUnlocked":
+        return AchievementUnlocked(key=data["key"], title=data["title"], at=at)
+    if kind == "StepUnlocked":
+        return StepUnlocked(key=data["key"], title=data["title"], position=data["position"], at=at)
+    return ConfidenceChanged(score=data["score"], previous=data.get("previous"), at=at)
+
+
+@strawberry.type
+class ProgressQuery:
+    @strawberry.field
+    async def confidence(self, info: Info) -> Confidence:
+        view = await queries.confidence(await info.context.require_viewer())
+        return Confidence(score=view.score, computed_at=view.computed_at, components=[
+            ConfidenceComponent(key=c["key"], label=c["label"], weight=c["weight"], value=c["value"])
+            for c in view.components])
+
+    @strawberry.field(description="The whole catalogue, with your progress.")
+    async def achievements(self, info: Info) -> list[Achievement]:
+        views = await queries.achievements(await info.context.require_viewer())
+        return [Achievement(key=v.key, title=v.title, description=v.description, unlocked=v.unlocked_at is not None,
+                            unlocked_at=v.unlocked_at, current=v.current, target=v.target) for v in views]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Unlocks and confidence changes for the signed-in user only.")
+    async def events(self, info: Info) -> AsyncGenerator[Event, None]:
+        viewer = await info.context.viewer()
+        if viewer is None:
+            raise ApiError(ErrorCode.UNAUTHENTICATED, "send {\"authorization\": \"Bearer <token>\"} in "
+                                                      "connection_init")
+        async for data in live.listen(viewer.account.id):
+            yield event_from(data)

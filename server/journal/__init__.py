@@ -1,0 +1,1 @@
+"""The private journal: reflections written for the program's prompts."""

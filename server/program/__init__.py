@@ -1,0 +1,1 @@
+"""The guided program: step content, the requirements that unlock each next step, and the unlock rule."""

@@ -1,0 +1,200 @@
+"""The closed set of requirement kinds that unlock the next step, and their pure evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import ClassVar, assert_never
+
+from server.activity import Activity
+from server.habits.model import Category, Kind, StreakUnit
+from server.habits.summary import strength_series, summarize
+
+
+class RequirementKind(StrEnum):
+    JOURNAL_ENTRIES = "JOURNAL_ENTRIES"
+    HABITS_CREATED = "HABITS_CREATED"
+    CATEGORY_STREAK = "CATEGORY_STREAK"
+    HABIT_STRENGTH = "HABIT_STRENGTH"
+    QUIT_STREAK = "QUIT_STREAK"
+    CONFIDENCE_AT_LEAST = "CONFIDENCE_AT_LEAST"
+
+
+# One dataclass per kind; its fields are the kind's parameters (a default marks an optional one).
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntries:
+    kind: ClassVar[RequirementKind] = RequirementKind.JOURNAL_ENTRIES
+    count: int
+    step: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HabitsCreated:
+    kind: ClassVar[RequirementKind] = RequirementKind.HABITS_CREATED
+    count: int
+    category: Category | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryStreak:
+    kind: ClassVar[RequirementKind] = RequirementKind.CATEGORY_STREAK
+    category: Category
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class HabitStrength:
+    kind: ClassVar[RequirementKind] = RequirementKind.HABIT_STRENGTH
+    category: Category
+    threshold: float  # strength from 0 to 100
+
+
+@dataclass(frozen=True, slots=True)
+class QuitStreak:
+    kind: ClassVar[RequirementKind] = RequirementKind.QUIT_STREAK
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceAtLeast:
+    kind: ClassVar[RequirementKind] = RequirementKind.CONFIDENCE_AT_LEAST
+    score: float  # confidence from 0 to 100
+    days: int
+
+
+RequirementDef = JournalEntries | HabitsCreated | CategoryStreak | HabitStrength | QuitStreak | ConfidenceAtLeast
+
+REQUIREMENT_TYPES: Mapping[RequirementKind, type[RequirementDef]] = {
+    cls.kind: cls
+    for cls in (JournalEntries, HabitsCreated, CategoryStreak, HabitStrength, QuitStreak, ConfidenceAtLeast)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementProgress:
+    kind: str
+    description: str
+    current: float
+    target: float
+    met: bool
+
+
+def evaluate(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float]) -> RequirementProgress:
+    """A requirement's progress is its measure capped at the target; it is met iff the measure reaches the target."""
+    target = _target(req)
+    current = _measure(req, activity, confidence_by_day)
+    return RequirementProgress(req.kind.value, describe(req), min(current, target), target, current >= target)
+
+
+def describe(req: RequirementDef) -> str:
+    """A requirement reads as one short imperative sentence."""
+    match req:
+        case JournalEntries(count=count, step=step):
+            return f"Write {_plural(count, 'journal entry', 'journal entries')}" + (
+                " for this step" if step is not None else "")
+        case HabitsCreated(count=count, category=category):
+            noun = "habit" if category is None else f"{_label(category)} habit"
+            return f"Create {_plural(count, noun, noun + 's')}"
+        case CategoryStreak(category=category, days=days):
+            return f"Keep a {days}-day {_label(category)} streak"
+        case HabitStrength(category=category, threshold=threshold):
+            return f"Reach {threshold:g}% strength on a {_label(category)} habit"
+        case QuitStreak(days=days):
+            return f"Stay clean on a quit habit, like no contact, for {_plural(days, 'day', 'days')}"
+        case ConfidenceAtLeast(score=score, days=days):
+            return f"Hold a confidence score of {score:g} for {_plural(days, 'day', 'days')}"
+        case _:
+            assert_never(req)
+
+
+def _target(req: RequirementDef) -> float:
+    match req:
+        case JournalEntries(count=n) | HabitsCreated(count=n):
+            return float(n)
+        case CategoryStreak(days=n) | QuitStreak(days=n) | ConfidenceAtLeast(days=n):
+            return float(n)
+        case HabitStrength(threshold=t):
+            return float(t)
+        case _:
+            assert_never(req)
+
+
+def _measure(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float]) -> float:
+    match req:
+        case JournalEntries(step=step):
+            return journal_entries(activity, step)
+        case HabitsCreated(category=category):
+            return habits_created(activity, category)
+        case CategoryStreak(category=category):
+            return category_streak(activity, category)
+        case HabitStrength(category=category):
+            return best_strength(activity, category)
+        case QuitStreak():
+            return quit_streak(activity)
+        case ConfidenceAtLeast(score=score, days=days):
+            return confident_days(confidence_by_day, activity.today, score, days)
+        case _:
+            assert_never(req)
+
+
+def journal_entries(activity: Activity, step: str | None) -> int:
+    """Journal entries count all, or only those written for the given step."""
+    return sum(1 for entry in activity.journal if step is None or entry.step_key == step)
+
+
+def habits_created(activity: Activity, category: Category | None) -> int:
+    """Every habit ever created counts, archived ones included, optionally of one category."""
+    return sum(1 for habit in activity.habits if category is None or habit.category is category)
+
+
+def category_streak(activity: Activity, category: Category) -> int:
+    """The best current streak among today's active BUILD habits of the category counted in days."""
+    today = activity.today
+    streaks = [
+        summary.current_streak
+        for habit in activity.habits
+        if habit.kind is Kind.BUILD and habit.category is category and habit.active_on(today)
+        for summary in (summarize(habit.rules, habit.log, today),)
+        if summary.streak_unit is StreakUnit.DAYS
+    ]
+    return max(streaks, default=0)
+
+
+def best_strength(activity: Activity, category: Category) -> float:
+    """The best strength today (0-100) among today's active habits of the category."""
+    today = activity.today
+    return max(
+        (strength_series(h.rules, h.log, today)[-1][1]
+         for h in activity.habits if h.category is category and h.active_on(today)),
+        default=0.0,
+    )
+
+
+def quit_streak(activity: Activity) -> int:
+    """The best current clean streak among today's active QUIT habits."""
+    today = activity.today
+    return max(
+        (summarize(h.rules, h.log, today).current_streak
+         for h in activity.habits if h.kind is Kind.QUIT and h.active_on(today)),
+        default=0,
+    )
+
+
+def confident_days(confidence_by_day: Mapping[date, float], today: date, score: float, limit: int) -> int:
+    """Consecutive days ending today with confidence >= score (a missing day counts as 0), counted up to limit."""
+    run = 0
+    while run < limit and confidence_by_day.get(today - timedelta(days=run), 0.0) >= score:
+        run += 1
+    return run
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _label(category: Category) -> str:
+    return category.value.lower()

@@ -1,0 +1,1 @@
+"""The background engine: recomputing each user's derived state (confidence, achievements, steps)."""

@@ -1,0 +1,115 @@
+"""recompute_user: a user's confidence, achievements and unlocked steps, from the database alone.
+
+Idempotent and safe to run twice at once: writes are upserts and inserts guarded by unique
+indexes, in one transaction; events are returned for the caller to publish after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from server import clock
+from server.accounts import repository as accounts
+from server.achievements import catalogue
+from server.achievements import repository as awards
+from server.confidence import repository as confidence_store
+from server.confidence.score import ConfidenceResult, confidence_history
+from server.database import write_transaction
+from server.habits.days import local_day
+from server.program import repository as unlocks
+from server.program.service import get_program
+from server.program.unlocking import next_unlocks
+from server.progress import repository
+
+log = logging.getLogger(__name__)
+
+HISTORY_DAYS = 90  # days of confidence kept exact (backfill can change past days)
+
+
+@dataclass
+class Outcome:
+    user_id: UUID
+    events: list[dict[str, Any]] = field(default_factory=list)
+    score: float | None = None
+
+
+def components_json(result: ConfidenceResult) -> str:
+    return json.dumps([{"key": c.key, "label": c.label, "weight": c.weight, "value": c.value}
+                       for c in result.components], sort_keys=True)
+
+
+async def recompute_user(user_id: UUID) -> Outcome:
+    started = clock.now()
+    outcome = Outcome(user_id)
+    account = await accounts.get_account(user_id)
+    if account is None:
+        return outcome
+    today = account.today(started)
+    activity = await repository.load_activity(account, today)
+    history = confidence_history(activity, HISTORY_DAYS)
+    stored = await confidence_store.days_since(user_id, history[0].day)
+    changed = [(r.day, r.score, components_json(r)) for r in history
+               if r.day not in stored or stored[r.day].score != r.score
+               or json.loads(components_json(r)) != stored[r.day].components]
+    progress = catalogue.progress(activity)
+    earned = [key for key, p in progress.items() if p.met]
+    program = get_program()
+    unlocked = await unlocks.unlocked(user_id)
+    confidence_by_day = {r.day: r.score for r in history}
+    new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
+    awarded_before = await awards.awarded(user_id)
+
+    async with write_transaction():
+        await confidence_store.upsert_days(user_id, changed, started)
+        won = await awards.award(user_id, [k for k in earned if k not in awarded_before], started)
+        opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
+        await repository.finish(user_id, started, today)
+
+    titles = {a.key: a for a in catalogue.CATALOGUE}
+    for key in won:
+        outcome.events.append({"type": "AchievementUnlocked", "key": key, "title": titles[key].title,
+                               "at": started.isoformat()})
+    for key in opened:
+        step = program.step(key)
+        if step.position == 1:  # open from sign-up: recording it is bookkeeping, not news
+            continue
+        outcome.events.append({"type": "StepUnlocked", "key": key, "title": step.title,
+                               "position": step.position, "at": started.isoformat()})
+    today_result = history[-1]
+    outcome.score = today_result.score
+    previous = stored.get(today_result.day)
+    if previous is None or previous.score != today_result.score:
+        outcome.events.append({"type": "ConfidenceChanged", "score": today_result.score,
+                               "previous": previous.score if previous else None, "at": started.isoformat()})
+    return outcome
+
+
+async def stale_users(limit: int = 500, grace: timedelta = timedelta(seconds=2)) -> list[UUID]:
+    """Users still marked stale a moment after the change (their own job normally got them)."""
+    return await repository.stale_users(clock.now() - grace, limit)
+
+
+async def roll_over() -> int:
+    """Mark stale everyone whose local day changed since their last recompute; returns zones checked."""
+    now = clock.now()
+    pairs = await repository.day_boundaries()
+    for zone, hour in pairs:
+        try:
+            today = local_day(now, ZoneInfo(zone), hour)
+        except Exception:  # an unknown zone in old data must not stop the others
+            log.warning("skipping unknown time zone %r in roll-over", zone)
+            continue
+        await repository.mark_rolled_over(zone, hour, today, now)
+    return len(pairs)
+
+
+async def still_stale(user_id: UUID) -> bool:
+    return await repository.still_stale(user_id)
+
+
