@@ -14,11 +14,12 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.litestar import make_graphql_controller
 from strawberry.types import ExecutionResult
 
-from server import database
+from server import broker, database
 from server.engine import start_engine
 from server.graphql.context import context_getter
 from server.graphql.errors import finish_error
 from server.graphql.schema import build_schema
+from server.program.service import get_program
 from server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -35,14 +36,26 @@ def health() -> dict[str, str]:
 async def ready() -> Response[dict[str, object]]:
     """The database (and Redis, when configured) answer."""
     checks: dict[str, bool] = {"database": await database.ping()}
+    if get_settings().redis_url:  # the embedded Redis lives and dies with this process
+        current = broker.current()
+        checks["redis"] = current is not None and await _redis_ok(current)
     ok = all(checks.values())
     return Response({"status": "ready" if ok else "unavailable", "checks": checks},
                     status_code=200 if ok else 503)
 
 
+async def _redis_ok(current: broker.Broker) -> bool:
+    try:
+        return bool(await current.pool.ping())
+    except Exception:
+        return False
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     database.use_this_module()
+    # Content is data: a broken step file stops the start here, naming the file and field.
+    get_program()
     schema = build_schema(introspection=settings.introspection_enabled)
     base = make_graphql_controller(
         schema,

@@ -31,14 +31,19 @@ def serve(host: str | None, port: int | None) -> None:
 
     from server.app import create_app
     from server.migrations import migrate
+    from server.program.content import ContentError
 
     settings = get_settings()
+    try:
+        app = create_app(settings)
+    except ContentError as error:
+        raise click.ClickException(f"program content is invalid: {error}") from None
     asyncio.run(migrate())
     host = host or settings.host
     port = port or settings.port
     click.echo(f"Comeback on http://{host}:{port}/  (GraphQL at /graphql, data in "
                f"{'PostgreSQL' if settings.uses_postgres else settings.sqlite_path})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(),
                 lifespan="on")
 
 

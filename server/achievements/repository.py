@@ -21,10 +21,12 @@ async def award(owner: UUID, keys: Sequence[str], now: datetime) -> list[str]:
 
     The unique (owner, key) index makes concurrent workers and retries award once.
     """
-    won: list[str] = []
-    for key in keys:
-        rows = await T.raw(
-            "INSERT INTO achievement_award (id, owner, key, unlocked_at) VALUES ({}, {}, {}, {}) "
-            "ON CONFLICT (owner, key) DO NOTHING RETURNING key", uuid4(), owner, key, now)
-        won += [r["key"] for r in rows]
-    return won
+    if not keys:
+        return []
+    values = ", ".join("({}, {}, {}, {})" for _ in keys)
+    args = [v for key in keys for v in (uuid4(), owner, key, now)]
+    rows = await T.raw(
+        f"INSERT INTO achievement_award (id, owner, key, unlocked_at) VALUES {values} "
+        "ON CONFLICT (owner, key) DO NOTHING RETURNING key", *args)
+    won = {r["key"] for r in rows}
+    return [k for k in keys if k in won]

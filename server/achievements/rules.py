@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from server.activity import Activity, HabitActivity
-from server.habits.days import week_start
+from server.habits.days import date_range, week_start
 from server.habits.model import Category, DayStatus, HabitDay, Kind, Schedule, StreakUnit
-from server.habits.summary import habit_days, summarize
+from server.habits.timeline import walk
 
 FOCUS_CATEGORIES = (Category.WORKOUT, Category.READING, Category.HYGIENE, Category.FRIENDS)
 PAGE_UNITS = frozenset({"page", "pages"})
@@ -204,8 +204,11 @@ _MEASURES: Mapping[RuleKind, Callable[[Facts, Mapping[str, int]], int]] = {
 
 def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
     rules, log = habit.rules, habit.log
-    summary = summarize(rules, log, today)
-    days = tuple(habit_days(rules, log, today, rules.start_date, today)) if rules.start_date <= today else ()
+    # One streak walk serves every rule (summarize would walk again and compute strength too).
+    timeline = walk(rules, log, today)
+    days = tuple(HabitDay(d, float(log.quantities.get(d, 0.0)), timeline.status(d))
+                 for d in date_range(rules.start_date, today))
+    streak_unit = StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit
     logged = [day.quantity for day in days if day.quantity > 0]
     pages = 0.0
     if habit.category is Category.READING and habit.kind is Kind.BUILD and _unit(habit) in PAGE_UNITS:
@@ -215,8 +218,8 @@ def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
         habit.category,
         habit.kind,
         rules.schedule,
-        summary.streak_unit,
-        summary.longest_streak,
+        streak_unit,
+        timeline.longest_streak,
         days,
         done_weeks,
         len(logged),

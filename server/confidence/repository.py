@@ -45,10 +45,13 @@ async def history(owner: UUID, since: date, until: date) -> list[tuple[date, flo
 
 
 async def upsert_days(owner: UUID, rows: Sequence[tuple[date, float, str]], now: datetime) -> None:
-    """Insert or replace the given days' scores (one statement per changed day)."""
-    for day, score, components in rows:
-        await T.raw(
-            "INSERT INTO confidence_day (id, owner, day, score, components, computed_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (owner, day) DO UPDATE SET "
-            "score = excluded.score, components = excluded.components, computed_at = excluded.computed_at",
-            uuid4(), owner, day, score, components, now)
+    """Insert or replace the given days' scores in one statement."""
+    if not rows:
+        return
+    values = ", ".join("({}, {}, {}, {}, {}, {})" for _ in rows)
+    args = [v for day, score, components in rows for v in (uuid4(), owner, day, score, components, now)]
+    await T.raw(
+        f"INSERT INTO confidence_day (id, owner, day, score, components, computed_at) VALUES {values} "
+        "ON CONFLICT (owner, day) DO UPDATE SET "
+        "score = excluded.score, components = excluded.components, computed_at = excluded.computed_at",
+        *args)

@@ -18,11 +18,12 @@ async def unlocked(owner: UUID) -> dict[str, datetime]:
 
 async def unlock(owner: UUID, steps: Sequence[tuple[str, int]], now: datetime) -> list[str]:
     """Record unlocks that do not exist yet; returns the step keys this call actually unlocked."""
-    done: list[str] = []
-    for key, version in steps:
-        rows = await T.raw(
-            "INSERT INTO step_unlock (id, owner, step_key, content_version, unlocked_at) "
-            "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (owner, step_key) DO NOTHING RETURNING step_key",
-            uuid4(), owner, key, version, now)
-        done += [r["step_key"] for r in rows]
-    return done
+    if not steps:
+        return []
+    values = ", ".join("({}, {}, {}, {}, {})" for _ in steps)
+    args = [v for key, version in steps for v in (uuid4(), owner, key, version, now)]
+    rows = await T.raw(
+        "INSERT INTO step_unlock (id, owner, step_key, content_version, unlocked_at) "
+        f"VALUES {values} ON CONFLICT (owner, step_key) DO NOTHING RETURNING step_key", *args)
+    done = {r["step_key"] for r in rows}
+    return [k for k, _ in steps if k in done]

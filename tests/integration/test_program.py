@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -110,3 +111,14 @@ async def test_journal_is_private_and_paged_newest_first(api: Api) -> None:
     assert [e["node"]["body"] for e in page1["edges"] + page2["edges"]] == ["entry 2", "entry 1", "entry 0"]
     assert (page1["pageInfo"]["hasNextPage"], page2["pageInfo"]["hasNextPage"]) == (True, False)
     assert other["edges"] == []
+
+
+async def test_two_recomputes_at_once_unlock_a_step_once(api: Api) -> None:
+    await api.sign_up()
+    await write(api, "awareness", "one")
+    await write(api, "awareness", "two")
+    uid = UUID((await api.data("{ me { id } }"))["me"]["id"])
+    outcomes = await asyncio.gather(*(service.recompute_user(uid) for _ in range(3)))
+    announced = [e["key"] for o in outcomes for e in o.events if e["type"] == "StepUnlocked"]
+    assert announced == ["not-perfect"]
+    assert set(await unlocks.unlocked(uid)) == {"awareness", "not-perfect"}
