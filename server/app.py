@@ -89,4 +89,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, ready, graphql, web],
         lifespan=[lifespan],
         debug=False,
+        logging_config=None,  # logging is set up once by the CLI (server/cli.py), not per app
     )

@@ -7,10 +7,8 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -18,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits, journal, program, progress
+from server.graphql.limits import MAX_TOKENS, ValidationLimits
 from server.graphql.permissions import AuthExtension
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
@@ -25,9 +24,6 @@ Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
                                     program.ProgramMutation))
 
-MAX_DEPTH = 12
-MAX_TOKENS = 2000
-MAX_ALIASES = 30
 
 
 class Schema(strawberry.Schema):
@@ -41,8 +37,7 @@ class Schema(strawberry.Schema):
 def build_schema(introspection: bool = True) -> Schema:
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        ValidationLimits,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         AuthExtension,
