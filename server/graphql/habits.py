@@ -22,6 +22,7 @@ from server.graphql.loaders import CheckInPageKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
+from server.habits.model import HabitDay as HabitDayRecord
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.summary import habit_days
 
@@ -49,6 +50,14 @@ class HabitDay:
     date: date
     quantity: float
     status: DayStatus
+
+
+@strawberry.type(description="Days in a compact shape: one status and one quantity per date from `start`.")
+class DaySeries:
+    start: date
+    end: date
+    statuses: list[DayStatus]
+    quantities: list[float]
 
 
 @strawberry.type
@@ -111,13 +120,23 @@ class Habit:
     @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
     async def days(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")],
                    to: date) -> list[HabitDay]:
+        return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
+                for d in await self._days(info, from_, to)]
+
+    @strawberry.field(description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
+                                  f"not a thousand); at most {DAYS_MAX} days.")
+    async def day_series(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")],
+                         to: date) -> DaySeries:
+        days = await self._days(info, from_, to)
+        return DaySeries(start=from_, end=to, statuses=[d.status for d in days], quantities=[d.quantity for d in days])
+
+    async def _days(self, info: Info, from_: date, to: date) -> list[HabitDayRecord]:
         if to < from_ or (to - from_).days >= DAYS_MAX:
             raise ApiError(ErrorCode.BAD_USER_INPUT, f"to must be on or after from, at most {DAYS_MAX} days",
                            field="to")
         log = await info.context.loaders.habit_log.load(self.record.id)
         today = await info.context.today()
-        return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
-                for d in habit_days(self.record.rules, log, today, from_, to)]
+        return habit_days(self.record.rules, log, today, from_, to)
 
 
 @strawberry.type

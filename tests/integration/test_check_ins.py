@@ -209,3 +209,18 @@ async def test_streak_and_strength_follow_the_contract_through_the_api(api: Api,
     assert (got["currentStreak"], got["longestStreak"], got["doneToday"], got["freezesHeld"]) == (1, 7, True, 0)
     assert got["strength"] == pytest.approx(100 * s, abs=1e-3)
     assert date(2026, 3, 10) == frozen_now.date()
+
+
+async def test_day_series_matches_days(api: Api, frozen_now: datetime) -> None:
+    await api.sign_up()
+    habit = await api.create_habit(startDate="2026-03-07", targetQuantity=2)
+    await api.check_in(habit["id"], occurredAt="2026-03-08T09:00:00+00:00", quantity=2)
+    await api.check_in(habit["id"], occurredAt="2026-03-09T09:00:00+00:00", quantity=1)
+    query = """query($id: ID!) { habit(id: $id) { days(from: "2026-03-06", to: "2026-03-11") { status quantity }
+      daySeries(from: "2026-03-06", to: "2026-03-11") { start end statuses quantities } } }"""
+    got = (await api.data(query, {"id": habit["id"]}))["habit"]
+    series = got["daySeries"]
+    assert (series["start"], series["end"]) == ("2026-03-06", "2026-03-11")
+    assert series["statuses"] == [d["status"] for d in got["days"]] == [
+        "NOT_DUE", "MISSED", "DONE", "PARTIAL", "PENDING", "FUTURE"]
+    assert series["quantities"] == [d["quantity"] for d in got["days"]] == [0, 0, 2, 1, 0, 0]
