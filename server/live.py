@@ -40,4 +40,4 @@ async def listen(user_id: UUID) -> AsyncIterator[dict[str, Any]]:
                 yield json.loads(message["data"])
     finally:
         await pubsub.unsubscribe()
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]

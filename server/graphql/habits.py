@@ -21,7 +21,7 @@ from server.graphql.ids import parse_id, try_parse_id
 from server.graphql.loaders import CheckInPageKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.habits import queries, service
-from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
+from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
 from server.habits.model import HabitDay as HabitDayRecord
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.summary import habit_days
@@ -83,14 +83,18 @@ class Habit:
             record=h,
         )
 
+    async def _summary(self, info: Info) -> HabitSummary:
+        summary: HabitSummary = await info.context.loaders.habit_summary.load(self.record)
+        return summary
+
     @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
                                   "does not break it.")
     async def current_streak(self, info: Info) -> int:
-        return (await info.context.loaders.habit_summary.load(self.record)).current_streak
+        return (await self._summary(info)).current_streak
 
     @strawberry.field
     async def longest_streak(self, info: Info) -> int:
-        return (await info.context.loaders.habit_summary.load(self.record)).longest_streak
+        return (await self._summary(info)).longest_streak
 
     @strawberry.field
     def streak_unit(self) -> StreakUnit:
@@ -98,15 +102,15 @@ class Habit:
 
     @strawberry.field(description="0-100, Loop Habit Tracker's habit score.")
     async def strength(self, info: Info) -> float:
-        return round((await info.context.loaders.habit_summary.load(self.record)).strength, 4)
+        return round((await self._summary(info)).strength, 4)
 
     @strawberry.field(description="BUILD: today's check-ins reach the target. QUIT: no slip today.")
     async def done_today(self, info: Info) -> bool:
-        return (await info.context.loaders.habit_summary.load(self.record)).done_today
+        return (await self._summary(info)).done_today
 
     @strawberry.field(description="Streak freezes held (earned by 7 done days in a row, at most 2).")
     async def freezes_held(self, info: Info) -> int:
-        return (await info.context.loaders.habit_summary.load(self.record)).freezes_held
+        return (await self._summary(info)).freezes_held
 
     @strawberry.field(description="Live (not undone) check-ins, newest first; from/to filter by local day.")
     async def check_ins(self, info: Info, from_: Annotated[date | None, strawberry.argument(name="from")] = None,

@@ -41,12 +41,12 @@ def root_fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentDe
 
 
 class AuthExtension(SchemaExtension):
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         operation = _operation(document, context.operation_name) if document else None
-        if operation is not None:
-            fragments = {d.name.value: d for d in document.definitions  # type: ignore[union-attr]
+        if document is not None and operation is not None:
+            fragments = {d.name.value: d for d in document.definitions
                          if isinstance(d, FragmentDefinitionNode)}
             private = [name for name in root_fields(operation.selection_set, fragments) if name not in PUBLIC_FIELDS]
             if private:
