@@ -1,0 +1,337 @@
+"""The client commands of `comeback`: people-readable output by default, `--json` for scripts.
+
+Exit codes: 0 ok, 1 usage, 2 not found or invalid input, 3 authentication, 4 server unreachable
+or failing, 5 rate limited (see server.client.api.ExitCode).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from server.client import config
+from server.client.api import Api, ClientError, ExitCode, result
+from server.client.moments import idempotency_key, parse_at, parse_day
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HABIT_FIELDS = ("id name kind unit targetQuantity archived startDate schedule { period weekdays timesPerWeek } "
+                "currentStreak longestStreak streakUnit strength doneToday")
+ME = "me { email displayName timezone dayStartHour today }"
+CHECK_IN = """mutation($input: HabitCheckInInput!) { habitCheckIn(input: $input) {
+  __typename ... on Error { code message } ... on CheckIn { id day occurredAt quantity note undone
+  habit { id name unit currentStreak streakUnit doneToday } } } }"""
+UNDO = """mutation($id: ID!) { checkInUndo(id: $id) { __typename ... on Error { code message }
+  ... on CheckIn { id day quantity undone habit { id name currentStreak streakUnit } } } }"""
+SKIP = """mutation($h: ID!, $d: Date!) { habitSkip(habitId: $h, day: $d) { __typename ... on Error { code message }
+  ... on Habit { id name currentStreak streakUnit } } }"""
+
+
+class _UsageError(click.UsageError):
+    exit_code = ExitCode.USAGE
+
+
+class ClientCommand(click.Command):
+    """A client command: usage errors exit 1 (click's default is 2, which here means invalid input)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise _UsageError(error.format_message(), error.ctx) from None
+
+
+def client_command(name: str, **kwargs: Any) -> Callable[[F], click.Command]:
+    """A click command with --json, --url, and ClientError turned into its exit code."""
+
+    def decorate(fn: F) -> click.Command:
+        @functools.wraps(fn)
+        def run(*args: Any, **options: Any) -> None:
+            as_json = options.get("as_json", False)
+            try:
+                fn(*args, **options)
+            except ClientError as error:
+                if as_json:
+                    click.echo(json.dumps({"error": {"code": error.code, "message": error.message,
+                                                     "exitCode": int(error.exit_code)}}))
+                click.echo(f"error: {error.message}", err=True)
+                sys.exit(int(error.exit_code))
+
+        run = click.option("--url", default=None, help="Server URL (default: COMEBACK_URL or the saved one).")(run)
+        run = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(run)
+        return click.command(name, cls=ClientCommand, **kwargs)(run)
+
+    return decorate
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _api(url: str | None, need_token: bool = True) -> Api:
+    server, token = config.resolve(url, need_token)
+    return Api(server, token)
+
+
+def _out(as_json: bool, value: Any, human: str) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False) if as_json else human)
+
+
+def _unit(streak_unit: str, n: int) -> str:
+    word = "week" if streak_unit == "WEEKS" else "day"
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _qty(value: float) -> str:
+    return f"{value:g}"
+
+
+def _find_habit(habits: list[dict[str, Any]], query: str) -> dict[str, Any]:
+    """A habit by id, by name (case-insensitive), or by a unique prefix of its name."""
+    for h in habits:
+        if h["id"] == query:
+            return h
+    wanted = query.strip().lower()
+    exact = [h for h in habits if h["name"].lower() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    prefixed = exact or [h for h in habits if h["name"].lower().startswith(wanted)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if not prefixed:
+        raise ClientError(f"no habit called {query!r} (see `comeback habits`)", ExitCode.INVALID, "NOT_FOUND")
+    names = ", ".join(repr(h["name"]) for h in prefixed)
+    raise ClientError(f"{query!r} could be {names}: type more of the name, or use the id", ExitCode.INVALID,
+                      "AMBIGUOUS")
+
+
+def _me_and_habits(api: Api, include_archived: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    data = api.graphql(f"query($all: Boolean) {{ {ME} habits(includeArchived: $all) {{ {HABIT_FIELDS} }} }}",
+                       {"all": include_archived})
+    return data["me"], data["habits"]
+
+
+# -- login
+
+
+@client_command("login", help="Sign in and save a personal access token (or save the one given with --token).")
+@click.option("--email", default=None, help="Your e-mail (asked when missing).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--token", default=None, help="An existing personal access token to save instead of signing in.")
+@click.option("--token-name", default=None, help="Name of the token to create (default: 'comeback CLI on HOST').")
+def login(url: str | None, as_json: bool, email: str | None, password_stdin: bool, token: str | None,
+          token_name: str | None) -> None:
+    saved, _ = config.resolve(None, need_token=False)
+    server = (url or click.prompt("Server URL", default=saved)).rstrip("/")
+    if token is None:
+        email = email or click.prompt("E-mail")
+        password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True)
+        with Api(server) as anonymous:
+            session = result(anonymous.graphql(
+                """mutation($i: LogInInput!) { logIn(input: $i) { __typename ... on Error { code message }
+                   ... on AuthPayload { token } } }""", {"i": {"email": email, "password": password}},
+                retry=False), "logIn")["token"]
+        name = token_name or f"comeback CLI on {socket.gethostname()}"[:80]
+        with Api(server, session) as signed_in:
+            created = result(signed_in.graphql(
+                """mutation($i: ApiTokenCreateInput!) { apiTokenCreate(input: $i) { __typename
+                   ... on Error { code message } ... on ApiTokenCreated { secret } } }""",
+                {"i": {"name": name, "scopes": ["WRITE"]}}, retry=False), "apiTokenCreate")
+            signed_in.graphql("mutation { logOut }", retry=False)  # the session is not needed any more
+        token = created["secret"]
+    with Api(server, token) as api:
+        me = api.graphql(f"{{ {ME} }}")["me"]
+    path = config.save_config(server, token)
+    _out(as_json, {"url": server, "email": me["email"], "config": str(path)},
+         f"Logged in to {server} as {me['email']}; token saved in {path}")
+
+
+# -- habits and status
+
+
+@client_command("habits", help="List your habits with their streak and strength.")
+@click.option("--all", "include_archived", is_flag=True, help="Include archived habits.")
+def habits(url: str | None, as_json: bool, include_archived: bool) -> None:
+    with _api(url) as api:
+        _, found = _me_and_habits(api, include_archived)
+    lines = [f"{h['name']:<28} {_unit(h['streakUnit'], h['currentStreak']):>10}  strength {h['strength']:5.1f}"
+             f"  {'done' if h['doneToday'] else '-':<4}  {h['id']}{'  (archived)' if h['archived'] else ''}"
+             for h in found]
+    _out(as_json, found, "\n".join(lines) or "No habits yet.")
+
+
+@client_command("status", help="Today at a glance.")
+def status(url: str | None, as_json: bool) -> None:
+    with _api(url) as api:
+        today = api.graphql(f"{{ {ME} }}")["me"]["today"]
+        data = api.graphql(f"""query($d: Date!) {{ {ME} confidence {{ score }}
+            habits {{ {HABIT_FIELDS} days(from: $d, to: $d) {{ quantity status }} }} }}""", {"d": today})
+    done = sum(h["doneToday"] for h in data["habits"])
+    lines = [f"{date.fromisoformat(today):%A %Y-%m-%d}: {done} of {len(data['habits'])} habits done today"]
+    for h in data["habits"]:
+        day: dict[str, Any] = h["days"][0] if h["days"] else {"quantity": 0.0, "status": "-"}
+        if h["kind"] == "QUIT":
+            amount = "clean" if h["doneToday"] else "slipped"
+        else:
+            amount = f"{_qty(day['quantity'])}/{_qty(h['targetQuantity'])}{' ' + h['unit'] if h['unit'] else ''}"
+        lines.append(f"  [{'x' if h['doneToday'] else ' '}] {h['name']:<26} {amount:<14} "
+                     f"streak {_unit(h['streakUnit'], h['currentStreak']):<9} strength {h['strength']:5.1f}")
+    lines.append(f"Confidence {data['confidence']['score']:.0f}")
+    _out(as_json, {"today": today, "done": done, "habits": data["habits"], "confidence": data["confidence"]},
+         "\n".join(lines))
+
+
+# -- log, undo, skip
+
+
+@client_command("log", help="Log a check-in: HABIT is a name (any case, a unique prefix will do) or an id.")
+@click.argument("habit")
+@click.option("--qty", type=float, default=None, help="Quantity (default 1).")
+@click.option("--note", default=None, help="A note.")
+@click.option("--at", "at_text", default=None,
+              help="When: 2026-03-10T08:30, 08:30, 'yesterday 21:00' or a day (default: now).")
+@click.option("--key", default=None, help="Your own idempotency key (default: derived, see docs/cli.md).")
+def log(url: str | None, as_json: bool, habit: str, qty: float | None, note: str | None, at_text: str | None,
+        key: str | None) -> None:
+    now = _now()
+    with _api(url) as api:
+        me, found = _me_and_habits(api)
+        target = _find_habit(found, habit)
+        at = None
+        if at_text:
+            try:
+                at = parse_at(at_text, ZoneInfo(me["timezone"]), me["dayStartHour"], now,
+                              date.fromisoformat(me["today"]))
+            except ValueError as error:
+                raise ClientError(str(error), ExitCode.USAGE) from None
+        quantity = 1.0 if qty is None else qty
+        key = key or idempotency_key(target["id"], at, now, quantity, note)
+        payload: dict[str, Any] = {"habitId": target["id"], "quantity": quantity, "note": note,
+                                   "idempotencyKey": key, "source": "SCRIPT"}
+        if at is not None:
+            payload["occurredAt"] = at.isoformat()
+        check_in = result(api.graphql(CHECK_IN, {"input": payload}), "habitCheckIn")
+    config.save_state(lastCheckIn={"id": check_in["id"], "url": api.url, "habit": target["name"],
+                                   "day": check_in["day"]})
+    h = check_in["habit"]
+    unit = f" {h['unit']}" if h["unit"] else ""
+    _out(as_json, check_in, f"{h['name']}: logged {_qty(check_in['quantity'])}{unit} on {check_in['day']}. "
+                            f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")
+
+
+@client_command("undo", help="Undo the last check-in logged with this command line (or --id).")
+@click.option("--id", "check_in_id", default=None, help="The check-in to undo.")
+def undo(url: str | None, as_json: bool, check_in_id: str | None) -> None:
+    with _api(url) as api:
+        if check_in_id is None:
+            last = config.load_state().get("lastCheckIn") or {}
+            if not last or last.get("url") != api.url:
+                raise ClientError("nothing to undo: no check-in was logged from here (use --id)", ExitCode.INVALID,
+                                  "NOT_FOUND")
+            check_in_id = str(last["id"])
+        undone = result(api.graphql(UNDO, {"id": check_in_id}), "checkInUndo")
+    h = undone["habit"]
+    _out(as_json, undone, f"{h['name']}: undid the check-in of {undone['day']}. "
+                          f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")
+
+
+@client_command("skip", help="Mark a day skipped (sick, travelling): keeps the streak without adding to it.")
+@click.argument("habit")
+@click.option("--day", "day_text", default="today", help="2026-03-10, today, yesterday or -N (default today).")
+def skip(url: str | None, as_json: bool, habit: str, day_text: str) -> None:
+    with _api(url) as api:
+        me, found = _me_and_habits(api)
+        target = _find_habit(found, habit)
+        try:
+            day = parse_day(day_text, date.fromisoformat(me["today"]))
+        except ValueError as error:
+            raise ClientError(str(error), ExitCode.USAGE) from None
+        skipped = result(api.graphql(SKIP, {"h": target["id"], "d": day.isoformat()}), "habitSkip")
+    _out(as_json, {**skipped, "day": day.isoformat()},
+         f"{skipped['name']}: {day} skipped. Streak: {_unit(skipped['streakUnit'], skipped['currentStreak'])}.")
+
+
+# -- export and import
+
+
+@client_command("export", help="Export everything you own as JSON (or your check-ins as CSV).")
+@click.option("--csv", "as_csv", is_flag=True, help="Check-ins as CSV instead of the full JSON export.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (default: standard output).")
+def export(url: str | None, as_json: bool, as_csv: bool, output: str | None) -> None:
+    with _api(url) as api:
+        if as_csv:
+            if output:
+                with open(output, "wb") as out:
+                    api.download("/export/check-ins.csv", out)
+            else:
+                api.download("/export/check-ins.csv", sys.stdout.buffer)
+            return
+        document = api.graphql("{ export }")["export"]
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        summary = {"file": output, "habits": len(document["habits"]), "checkIns": len(document["checkIns"])}
+        _out(as_json, summary, f"Exported {summary['habits']} habits and {summary['checkIns']} check-ins to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@client_command("import", help="Restore a Comeback export (JSON) into your account, or --loop a Loop Habit "
+                               "Tracker CSV export (ZIP).")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--loop", "loop", is_flag=True, help="FILE is Loop Habit Tracker's 'Export as CSV' ZIP.")
+@click.option("--dry-run", is_flag=True, help="Report what would be created; change nothing.")
+def import_(url: str | None, as_json: bool, file: str, loop: bool, dry_run: bool) -> None:
+    from server.client import transfer  # the Loop reader is only needed here
+
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise ClientError(f"cannot read {file}: {error.strerror}", ExitCode.USAGE) from None
+    with _api(url) as api:
+        if loop:
+            from server.portability.loop import LoopFormatError
+
+            try:
+                report = transfer.import_loop(api, raw, dry_run)
+            except LoopFormatError as error:
+                raise ClientError(f"{file}: {error}", ExitCode.INVALID, "INVALID_INPUT") from None
+            _out(as_json, report, _loop_summary(report))
+            return
+        try:
+            document = json.loads(raw)
+        except ValueError as error:
+            raise ClientError(f"{file} is not JSON: {error}", ExitCode.INVALID, "INVALID_INPUT") from None
+        total = transfer.restore(api, document, dry_run)
+    verb = "Would create" if dry_run else "Created"
+    _out(as_json, total, f"{verb} {total['habitsCreated']} habits, {total['checkInsCreated']} check-ins, "
+                         f"{total['skipsCreated']} skips, {total['journalEntriesCreated']} journal entries; "
+                         f"{total['unchanged']} already there.")
+
+
+def _loop_summary(report: dict[str, Any]) -> str:
+    verb = "would import" if report["dryRun"] else "imported"
+    lines = []
+    for h in report["habits"]:
+        schedule = h["schedule"]["period"].lower()
+        if h["schedule"].get("timesPerWeek"):
+            schedule = f"{h['schedule']['timesPerWeek']}x per week"
+        lines.append(f"{h['name']} ({h['action']}, {schedule}): {verb} {h['created']} check-ins, "
+                     f"{h['skipsCreated']} skips; {h['duplicates']} already there"
+                     + (" [archived]" if h["archived"] else ""))
+        lines += [f"  note: {w}" for w in h["warnings"]]
+    lines += [f"note: {w}" for w in report["warnings"]]
+    return "\n".join(lines) or "The export holds no habits."
+
+
+COMMANDS = (login, habits, status, log, undo, skip, export, import_)

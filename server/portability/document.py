@@ -1,0 +1,186 @@
+"""The account export document (format "comeback-export", version 1): its shape, writing and checking.
+
+Field names are the API's (camelCase). Reading checks every field, so a restore never stores what
+the API itself would refuse; days are taken as written, because a check-in's day is fixed when it
+is logged and must not be recomputed with another profile.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from server.errors import DomainError, invalid
+from server.habits.model import Category, Kind, Period, Schedule
+from server.habits.service import KEY_MAX, NAME_MAX, NOTE_MAX, QUANTITY_MAX, UNIT_MAX
+from server.journal.service import BODY_MAX, PROMPT_MAX
+
+FORMAT = "comeback-export"
+VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or not 0 < value <= QUANTITY_MAX:
+        raise ValueError(f"must be greater than 0 and at most {QUANTITY_MAX:g}")
+    return value
+
+
+class ProfileV1(_Model):
+    id: UUID | None = None
+    email: str | None = None
+    display_name: str | None = Field(default=None, max_length=80)
+    timezone: str = "UTC"
+    day_start_hour: int = Field(default=0, ge=0, le=23)
+    created_at: AwareDatetime | None = None
+
+
+class ScheduleV1(_Model):
+    period: Period
+    weekdays: list[int] = Field(default_factory=list)
+    times_per_week: int | None = None
+
+    def to_domain(self) -> Schedule:
+        return Schedule(self.period, tuple(sorted(self.weekdays)), self.times_per_week)
+
+    @model_validator(mode="after")
+    def _valid(self) -> ScheduleV1:
+        problem = self.to_domain().validation_error()
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class HabitV1(_Model):
+    id: UUID
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    category: Category
+    kind: Kind
+    schedule: ScheduleV1
+    target_quantity: float = 1.0
+    unit: str | None = Field(default=None, max_length=UNIT_MAX)
+    start_date: date
+    archived: bool = False
+    archived_at: AwareDatetime | None = None
+    created_at: AwareDatetime
+
+    _target = field_validator("target_quantity")(_positive)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("start_date")
+    @classmethod
+    def _not_ancient(cls, value: date) -> date:
+        if value < date(1970, 1, 1):
+            raise ValueError("must be after 1970")
+        return value
+
+
+class CheckInV1(_Model):
+    id: UUID
+    habit_id: UUID
+    day: date
+    occurred_at: AwareDatetime
+    quantity: float = 1.0
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+    source: str = "IMPORT"
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=KEY_MAX)
+    created_at: AwareDatetime | None = None
+    undone: bool = False
+    undone_at: AwareDatetime | None = None
+
+    _quantity = field_validator("quantity")(_positive)
+
+
+class SkipV1(_Model):
+    habit_id: UUID
+    day: date
+    created_at: AwareDatetime | None = None
+
+
+class JournalEntryV1(_Model):
+    id: UUID
+    prompt: str | None = Field(default=None, max_length=PROMPT_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
+    step_key: str | None = Field(default=None, max_length=64)
+    day: date
+    created_at: AwareDatetime
+
+
+class AwardV1(_Model):
+    key: str = Field(max_length=64)
+    unlocked_at: AwareDatetime
+
+
+class ProgramV1(_Model):
+    unlocked_steps: list[AwardV1] = Field(default_factory=list)
+
+
+class ExportV1(_Model):
+    format: Literal["comeback-export"]
+    version: Literal[1]
+    exported_at: AwareDatetime | None = None
+    profile: ProfileV1 = Field(default_factory=ProfileV1)
+    habits: list[HabitV1] = Field(default_factory=list)
+    check_ins: list[CheckInV1] = Field(default_factory=list)
+    skips: list[SkipV1] = Field(default_factory=list)
+    journal_entries: list[JournalEntryV1] = Field(default_factory=list)
+    achievements: list[AwardV1] = Field(default_factory=list)
+    program: ProgramV1 = Field(default_factory=ProgramV1)
+
+    @model_validator(mode="after")
+    def _references(self) -> ExportV1:
+        ids = [h.id for h in self.habits]
+        if len(set(ids)) != len(ids):
+            raise ValueError("habits: an id appears twice")
+        known = set(ids)
+        references: list[tuple[str, list[UUID]]] = [("checkIns", [c.habit_id for c in self.check_ins]),
+                                                     ("skips", [s.habit_id for s in self.skips])]
+        for name, habit_ids in references:
+            for index, habit_id in enumerate(habit_ids):
+                if habit_id not in known:
+                    raise ValueError(f"{name}[{index}].habitId: no habit with this id in the export")
+        check_in_ids = [c.id for c in self.check_ins]
+        if len(set(check_in_ids)) != len(check_in_ids):
+            raise ValueError("checkIns: an id appears twice")
+        return self
+
+
+def dump(document: ExportV1) -> dict[str, Any]:
+    data: dict[str, Any] = document.model_dump(mode="json", by_alias=True)
+    return data
+
+
+def parse(data: Any) -> ExportV1:
+    """The document, checked; a problem becomes INVALID_INPUT on `data` naming where it is."""
+    if not isinstance(data, dict):
+        raise invalid("data", "expected a JSON object (a Comeback export)")
+    if data.get("format") != FORMAT:
+        raise invalid("data", f"not a Comeback export: expected \"format\": \"{FORMAT}\"")
+    if data.get("version") != VERSION:
+        raise invalid("data", f"unsupported export version {data.get('version')!r}; this server reads {VERSION}")
+    try:
+        return ExportV1.model_validate(data)
+    except ValidationError as error:
+        raise _problem(error) from None
+
+
+def _problem(error: ValidationError) -> DomainError:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    return invalid("data", f"{where or 'export'}: {first['msg']}{more}")

@@ -1,0 +1,205 @@
+"""accountImport: restore an export into the signed-in account, in one transaction, idempotently.
+
+Restored objects get ids derived from (this account, the exported id), so importing the same
+export twice finds everything already there and creates nothing; importing an account's own
+export into itself also creates nothing. Check-ins keep their stored `day` (never recomputed),
+their instant, quantity, note, source and undo; so streaks and strengths come out identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from server import clock, events
+from server.accounts import repository as accounts
+from server.accounts.model import Viewer
+from server.accounts.service import validate_timezone
+from server.achievements import catalogue
+from server.achievements import repository as achievements
+from server.database import write_transaction
+from server.habits import tables as habit_tables
+from server.habits.records import Source
+from server.journal import tables as journal_tables
+from server.portability import repository
+from server.portability.document import CheckInV1, ExportV1, HabitV1, parse
+from server.program import repository as program
+from server.program.service import find_step
+
+_NAMESPACE = UUID("5f2d9a4e-8c1b-4e57-9d0a-6b3c2e1f7a90")
+_SOURCES = {s.value for s in Source}
+
+
+def _utc(at: datetime) -> datetime:
+    # Stored timestamps are always aware UTC (exports may carry any offset).
+    return at.astimezone(UTC)
+
+
+def restored_id(owner: UUID, kind: str, exported: UUID) -> UUID:
+    """The id an exported object gets when restored into `owner`: the same every time."""
+    return uuid5(_NAMESPACE, f"{owner}/{kind}/{exported}")
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    dry_run: bool
+    habits_created: int
+    check_ins_created: int
+    skips_created: int
+    journal_entries_created: int
+    achievements_restored: int
+    steps_restored: int
+    unchanged: int  # objects of the export this account already holds
+    profile_applied: bool
+
+
+@dataclass
+class _Writes:
+    habits: list[dict[str, Any]]
+    check_ins: list[dict[str, Any]]
+    skips: list[dict[str, Any]]
+    journal: list[dict[str, Any]]
+    awards: list[tuple[str, datetime]]
+    unlocks: list[tuple[str, int, datetime]]
+    unchanged: int
+    profile: dict[str, Any]
+
+
+async def restore_account(viewer: Viewer, data: Any, dry_run: bool = False,
+                          apply_profile: bool = True) -> RestoreReport:
+    document = parse(data)
+    profile: dict[str, Any] = {}
+    if apply_profile:
+        profile = {"timezone": validate_timezone(document.profile.timezone),
+                   "day_start_hour": document.profile.day_start_hour}
+        if viewer.account.display_name is None and document.profile.display_name:
+            profile["display_name"] = document.profile.display_name.strip() or None
+    if dry_run:
+        writes = await _plan(viewer, document, profile)
+        return _report(True, writes, 0, 0)
+    async with write_transaction():
+        writes = await _plan(viewer, document, profile)
+        owner, now = viewer.account.id, clock.now()
+        await repository.insert_habits(writes.habits)
+        await repository.insert_check_ins(writes.check_ins)
+        await repository.insert_skips(writes.skips)
+        await repository.insert_journal_entries(writes.journal)
+        awarded = await repository.restore_awards(owner, writes.awards)
+        unlocked = await repository.restore_unlocks(owner, writes.unlocks)
+        if writes.profile:
+            await accounts.update_profile(owner, writes.profile)
+        await accounts.mark_stale(owner, now)
+    await events.derived_state_changed(viewer.account.id)
+    return _report(False, writes, awarded, unlocked)
+
+
+def _report(dry_run: bool, writes: _Writes, awarded: int | None, unlocked: int | None) -> RestoreReport:
+    return RestoreReport(
+        dry_run=dry_run, habits_created=len(writes.habits), check_ins_created=len(writes.check_ins),
+        skips_created=len(writes.skips), journal_entries_created=len(writes.journal),
+        achievements_restored=len(writes.awards) if dry_run else awarded or 0,
+        steps_restored=len(writes.unlocks) if dry_run else unlocked or 0,
+        unchanged=writes.unchanged, profile_applied=bool(writes.profile))
+
+
+async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> _Writes:
+    """What restoring this document into this account would write, from one read of the account."""
+    owner = viewer.account.id
+    habit_ids = await _targets(owner, "habit", [h.id for h in document.habits], habit_tables.Habit)
+    check_in_ids = await _targets(owner, "check-in", [c.id for c in document.check_ins], habit_tables.CheckIn)
+    entry_ids = await _targets(owner, "journal", [e.id for e in document.journal_entries],
+                               journal_tables.JournalEntry)
+    unchanged = 0
+    habits = []
+    for h in document.habits:
+        target, exists = habit_ids[h.id]
+        if exists:
+            unchanged += 1
+        else:
+            habits.append(_habit_columns(owner, target, h))
+    new_check_ins = [(check_in_ids[c.id][0], c) for c in document.check_ins if not check_in_ids[c.id][1]]
+    unchanged += len(document.check_ins) - len(new_check_ins)
+    targets = {h: t for h, (t, _) in habit_ids.items()}
+    check_ins = await _check_in_columns(owner, new_check_ins, targets)
+
+    stored_skips = await repository.skipped_days(list(targets.values()))
+    skips, seen = [], set(stored_skips)
+    for s in document.skips:
+        pair = (targets[s.habit_id], s.day)
+        if pair in seen:
+            unchanged += 1
+            continue
+        seen.add(pair)
+        skips.append({"id": uuid4(), "owner": owner, "habit": pair[0], "day": s.day,
+                      "created_at": _utc(s.created_at or clock.now())})
+
+    journal = []
+    for e in document.journal_entries:
+        target, exists = entry_ids[e.id]
+        if exists:
+            unchanged += 1
+        else:
+            journal.append({"id": target, "owner": owner, "prompt": e.prompt, "body": e.body,
+                            "step_key": e.step_key, "day": e.day, "created_at": _utc(e.created_at)})
+
+    known_awards = {a.key for a in catalogue.CATALOGUE}
+    held_awards = await achievements.awarded(owner)
+    awards = [(a.key, _utc(a.unlocked_at)) for a in document.achievements
+              if a.key in known_awards and a.key not in held_awards]
+    held_steps = await program.unlocked(owner)
+    unlocks = []
+    for u in document.program.unlocked_steps:
+        step = find_step(u.key)
+        if step is not None and u.key not in held_steps:
+            unlocks.append((u.key, step.version, _utc(u.unlocked_at)))
+    changed = {k: v for k, v in profile.items() if getattr(viewer.account, k) != v}
+    return _Writes(habits, check_ins, skips, journal, awards, unlocks, unchanged, changed)
+
+
+async def _targets(owner: UUID, kind: str, exported: Sequence[UUID], table: Any) -> dict[UUID, tuple[UUID, bool]]:
+    """Each exported id's id in this account, and whether it is already there.
+
+    An id this account already owns is kept (an account re-importing its own export); any other
+    gets its derived id, which exists only if the same export was restored here before.
+    """
+    derived = {e: restored_id(owner, kind, e) for e in exported}
+    owned = await repository.owned_ids(table, owner, [*exported, *derived.values()])
+    return {e: (e, True) if e in owned else (derived[e], derived[e] in owned) for e in exported}
+
+
+def _habit_columns(owner: UUID, target: UUID, h: HabitV1) -> dict[str, Any]:
+    schedule = h.schedule.to_domain()
+    return {
+        "id": target, "owner": owner, "name": h.name.strip(), "category": h.category.value, "kind": h.kind.value,
+        "period": schedule.period.value, "weekdays": ",".join(str(d) for d in schedule.weekdays),
+        "times_per_week": schedule.times_per_week, "target_quantity": h.target_quantity,
+        "unit": (h.unit or "").strip() or None, "start_date": h.start_date, "created_at": _utc(h.created_at),
+        "archived_at": _utc(h.archived_at or h.created_at) if h.archived else None,
+    }
+
+
+async def _check_in_columns(owner: UUID, new: list[tuple[UUID, CheckInV1]],
+                            habits: dict[UUID, UUID]) -> list[dict[str, Any]]:
+    # Keep idempotency keys, so a script's retry after the move still finds its check-in; a key
+    # this account already uses for another check-in (or used twice in the file) is dropped.
+    keys = [c.idempotency_key for _, c in new if c.idempotency_key]
+    taken = set(await repository.check_ins_by_keys(owner, keys)) if keys else set()
+    now = clock.now()
+    rows = []
+    for target, c in new:
+        key = c.idempotency_key
+        if key is not None:
+            key = None if key in taken else key
+            taken.add(c.idempotency_key or "")
+        rows.append({
+            "id": target, "owner": owner, "habit": habits[c.habit_id], "occurred_at": _utc(c.occurred_at),
+            "day": c.day,
+            "quantity": c.quantity, "note": (c.note or "").strip() or None,
+            "source": c.source if c.source in _SOURCES else Source.IMPORT.value, "idempotency_key": key,
+            "created_at": _utc(c.created_at or now),
+            "undone_at": _utc(c.undone_at or c.created_at or now) if c.undone else None,
+        })
+    return rows
