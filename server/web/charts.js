@@ -1,0 +1,174 @@
+// Inline SVG charts: the year heatmap, line charts, the confidence gauge and progress bars.
+// Every chart has a fixed aspect ratio (no layout shift) and a text alternative.
+
+import { h, s, parseDate, formatDay, formatNumber } from "./dom.js";
+
+export const STATUS_LABELS = {
+  DONE: "Done", PARTIAL: "Partly done", MISSED: "Missed", SKIPPED: "Skipped", FROZEN: "Kept by a freeze",
+  NOT_DUE: "Not due", CLEAN: "Clean", SLIP: "Slip", FUTURE: "Still to come", PENDING: "Today, still open",
+};
+
+const CELL = 11;
+const GAP = 2;
+const LEFT = 26;
+const TOP = 16;
+
+/** A year of days as a weeks x weekdays grid (Monday on top), one cell per day. */
+export function heatmap(days, { unit = null, startDate = null } = {}) {
+  if (!days.length) return h("p", { class: "muted" }, "No days to show yet.");
+  const first = parseDate(days[0].date);
+  const offset = (first.getUTCDay() + 6) % 7; // Monday = 0
+  const weeks = Math.ceil((days.length + offset) / 7);
+  const width = LEFT + weeks * (CELL + GAP);
+  const height = TOP + 7 * (CELL + GAP);
+  const counts = {};
+  const svg = s("svg", { class: "heatmap", viewBox: `0 0 ${width} ${height}`, role: "img",
+    preserveAspectRatio: "xMinYMin meet" });
+  days.forEach((day, i) => {
+    const index = i + offset;
+    const col = Math.floor(index / 7);
+    const row = index % 7;
+    const date = parseDate(day.date);
+    // A month's name over the first week that starts in it (the first column only when its
+    // month has room before the next name).
+    if ((row === 0 && date.getUTCDate() <= 7) || (i === 0 && date.getUTCDate() <= 14)) {
+      svg.append(s("text", { x: LEFT + col * (CELL + GAP), y: 10, class: "axis" },
+        date.toLocaleDateString(undefined, { month: "short", timeZone: "UTC" })));
+    }
+    const before = startDate && day.date < startDate;
+    if (!before) counts[day.status] = (counts[day.status] || 0) + 1;
+    const qty = day.quantity ? ` (${formatNumber(day.quantity, 1)}${unit ? " " + unit : ""})` : "";
+    svg.append(s("rect", {
+      x: LEFT + col * (CELL + GAP), y: TOP + row * (CELL + GAP), width: CELL, height: CELL, rx: 2,
+      class: before ? "day before" : `day s-${day.status}`, dataset: { date: day.date, status: day.status },
+    }, s("title", {}, `${formatDay(day.date)}: ${before ? "before the habit started" : STATUS_LABELS[day.status] || day.status}${qty}`)));
+  });
+  ["Mon", "Wed", "Fri"].forEach((label, i) => {
+    svg.append(s("text", { x: 0, y: TOP + (i * 2) * (CELL + GAP) + CELL - 2, class: "axis" }, label));
+  });
+  const summary = Object.entries(counts)
+    .filter(([status]) => status !== "FUTURE")
+    .map(([status, n]) => `${n} ${STATUS_LABELS[status].toLowerCase()}`).join(", ");
+  svg.setAttribute("aria-label", `Calendar from ${formatDay(days[0].date)} to ${formatDay(days[days.length - 1].date)}: ${summary}.`);
+  return svg;
+}
+
+export function heatmapLegend(kind) {
+  const statuses = kind === "QUIT"
+    ? ["CLEAN", "SLIP", "SKIPPED", "PENDING"]
+    : ["DONE", "PARTIAL", "MISSED", "SKIPPED", "FROZEN", "NOT_DUE", "PENDING"];
+  return h("ul", { class: "legend", "aria-label": "Legend" }, statuses.map((status) =>
+    h("li", {}, s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" },
+      s("rect", { width: 12, height: 12, rx: 2, class: `day s-${status}` })), STATUS_LABELS[status])));
+}
+
+/**
+ * A 0-100 line over dates, drawn at the container's real width (crisp text at any size) and
+ * a fixed height, so nothing moves when it appears. points: [{date, value}] oldest first.
+ */
+export function lineChart(points, { label, height = 180, format = (v) => formatNumber(v) } = {}) {
+  const wrap = h("div", { class: "chart", style: { height: `${height}px` } });
+  const first = points[0];
+  const last = points[points.length - 1];
+  const text = points.length
+    ? `${label}: ${format(first.value)} on ${formatDay(first.date)}, ${format(last.value)} on ${formatDay(last.date)}.`
+    : `${label}: no data yet.`;
+  let drawnFor = 0;
+  const draw = () => {
+    const width = Math.max(200, Math.round(wrap.clientWidth || 600));
+    if (width === drawnFor) return;
+    drawnFor = width;
+    wrap.replaceChildren(drawLine(points, width, height, text));
+  };
+  if (typeof ResizeObserver === "function") new ResizeObserver(draw).observe(wrap);
+  requestAnimationFrame(draw);
+  return wrap;
+}
+
+function drawLine(points, width, height, text) {
+  const pad = { left: 34, right: 14, top: 12, bottom: 24 };
+  const svg = s("svg", { class: "line-chart", viewBox: `0 0 ${width} ${height}`, width, height, role: "img",
+    "aria-label": text });
+  const innerW = width - pad.left - pad.right;
+  const innerH = height - pad.top - pad.bottom;
+  const y = (v) => pad.top + innerH - (Math.max(0, Math.min(100, v)) / 100) * innerH;
+  for (const tick of [0, 25, 50, 75, 100]) {
+    svg.append(s("line", { x1: pad.left, x2: width - pad.right, y1: y(tick), y2: y(tick), class: "grid" }));
+    svg.append(s("text", { x: pad.left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, String(tick)));
+  }
+  if (!points.length) return svg;
+  const x = (i) => pad.left + (points.length === 1 ? innerW : (i / (points.length - 1)) * innerW);
+  const d = points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ");
+  svg.append(s("path", { d: `${d} L${x(points.length - 1).toFixed(1)},${y(0)} L${x(0).toFixed(1)},${y(0)} Z`,
+    class: "area" }));
+  svg.append(s("path", { d, class: "line" }));
+  const ticks = points.length > 2 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : [0, points.length - 1];
+  ticks.forEach((i, n) => {
+    const anchor = n === 0 ? "start" : n === ticks.length - 1 ? "end" : "middle";
+    svg.append(s("text", { x: x(i), y: height - 6, class: "axis", "text-anchor": anchor },
+      formatDay(points[i].date, { day: "numeric", month: "short" })));
+  });
+  const lastX = x(points.length - 1);
+  svg.append(s("circle", { cx: lastX, cy: y(points[points.length - 1].value), r: 4, class: "dot" }));
+  return svg;
+}
+
+/** The confidence score as a half-circle gauge. */
+export function gauge(score) {
+  const value = Math.max(0, Math.min(100, score));
+  const r = 80;
+  const cx = 100;
+  const cy = 100;
+  const angle = Math.PI * (1 - value / 100);
+  const end = [cx + r * Math.cos(angle), cy - r * Math.sin(angle)];
+  const arc = (to) => `M${cx - r},${cy} A${r},${r} 0 0 1 ${to[0].toFixed(2)},${to[1].toFixed(2)}`;
+  const band = value < 35 ? "low" : value < 65 ? "mid" : "high";
+  return s("svg", { class: `gauge gauge-${band}`, viewBox: "0 0 200 118", role: "img",
+    "aria-label": `Confidence score ${formatNumber(value)} out of 100` },
+  s("path", { d: arc([cx + r, cy]), class: "gauge-track" }),
+  value > 0 ? s("path", { d: arc(end), class: "gauge-value" }) : null,
+  s("text", { x: cx, y: cy - 12, "text-anchor": "middle", class: "gauge-number" }, formatNumber(value)),
+  s("text", { x: cx, y: cy + 14, "text-anchor": "middle", class: "gauge-caption" }, "out of 100"));
+}
+
+export function progressBar(current, target, label) {
+  const pct = target > 0 ? Math.max(0, Math.min(100, (current / target) * 100)) : 100;
+  return h("div", { class: "progress", role: "progressbar", "aria-label": label, "aria-valuemin": 0,
+    "aria-valuemax": target, "aria-valuenow": current, "aria-valuetext": `${formatNumber(current, 1)} of ${formatNumber(target, 1)}` },
+  h("span", { style: { width: `${pct}%` } }));
+}
+
+/**
+ * Loop Habit Tracker's strength, day by day, from the habit's `days` (the API's own formula,
+ * recomputed here so the chart can show every day). Returns [{date, value}] from the first day given.
+ */
+export function strengthSeries(habit, days) {
+  const { period, weekdays, timesPerWeek } = habit.schedule;
+  let num = period === "DAILY" ? 1 : period === "WEEKDAYS" ? weekdays.length : timesPerWeek;
+  let den = period === "DAILY" ? 1 : 7;
+  const m = Math.pow(0.5, Math.sqrt(num / den) / 13);
+  const points = [];
+  const past = days.filter((d) => d.date >= habit.startDate && d.status !== "FUTURE");
+  if (habit.kind === "QUIT") {
+    let score = 1;
+    for (const day of past) {
+      const slipped = day.quantity > 0;
+      if (slipped || day.status !== "SKIPPED") score = score * m + (slipped ? 0 : 1) * (1 - m);
+      points.push({ date: day.date, value: 100 * score });
+    }
+    return points;
+  }
+  if (num < den) { num *= 2; den *= 2; }
+  const target = habit.targetQuantity;
+  const shares = past.map((d) => (d.quantity <= 0 ? 0 : Math.min(1, d.quantity / target)));
+  let score = 0;
+  past.forEach((day, i) => {
+    if (!(day.status === "SKIPPED" && day.quantity < target)) {
+      let sum = 0;
+      for (let j = Math.max(0, i - den + 1); j <= i; j++) sum += shares[j];
+      score = score * m + Math.min(1, sum / num) * (1 - m);
+    }
+    points.push({ date: day.date, value: 100 * score });
+  });
+  return points;
+}

@@ -1,0 +1,100 @@
+// The create-habit form: name, category, build or quit, schedule, target, unit, start date.
+
+import { gql, unwrap, errorFields } from "./api.js";
+import { h, field, showFormError, busy, addDays, CATEGORY_LABELS } from "./dom.js";
+
+const CREATE = `mutation CreateHabit($input: HabitCreateInput!) { habitCreate(input: $input) {
+  ${errorFields("InvalidInputError", "OutOfRangeError")} ... on Habit { id name } } }`;
+
+const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+function select(name, options, value) {
+  return h("select", { name }, options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
+}
+
+/** onCreated(habit) runs after a successful create; onCancel closes the form. */
+export function habitForm(today, { onCreated, onCancel }) {
+  const name = h("input", { name: "name", type: "text", required: true, maxlength: 80, autocomplete: "off",
+    placeholder: "e.g. Evening walk" });
+  const category = select("category", Object.entries(CATEGORY_LABELS), "WORKOUT");
+  const kindBuild = h("input", { type: "radio", name: "kind", value: "BUILD", id: "kind-build", checked: true });
+  const kindQuit = h("input", { type: "radio", name: "kind", value: "QUIT", id: "kind-quit" });
+  const period = select("period", [["DAILY", "Every day"], ["WEEKDAYS", "On chosen weekdays"],
+    ["WEEKLY", "A number of times a week"]], "DAILY");
+  const weekdays = DAY_NAMES.map((day, i) => h("label", { class: "day-check" },
+    h("input", { type: "checkbox", name: "weekdays", value: String(i + 1), checked: i < 5 }),
+    h("span", { "aria-hidden": "true" }, day.slice(0, 3)), h("span", { class: "sr-only" }, day)));
+  const weekdaysBox = h("fieldset", { class: "field weekdays", dataset: { field: "schedule" }, hidden: true },
+    h("legend", {}, "On these days"), h("div", { class: "day-checks" }, weekdays), h("p", { class: "field-error" }));
+  const timesPerWeek = h("input", { name: "timesPerWeek", type: "number", min: 1, max: 7, value: 3, inputmode: "numeric" });
+  const timesField = field("Times per week", timesPerWeek);
+  timesField.hidden = true;
+  const target = h("input", { name: "targetQuantity", type: "number", min: 0.1, step: "any", value: 1, inputmode: "decimal" });
+  const unit = h("input", { name: "unit", type: "text", maxlength: 24, placeholder: "e.g. pages, minutes", autocomplete: "off" });
+  const startDate = h("input", { name: "startDate", type: "date", value: today, max: addDays(today, 366) });
+  const targetField = field("Daily target", target, "1 for a simple yes/no habit; more for an amount, like 10 pages.");
+  const unitField = field("Unit (optional)", unit);
+  const submit = h("button", { type: "submit", class: "button primary" }, "Create habit");
+  const cancel = h("button", { type: "button", class: "button ghost", onclick: () => onCancel() }, "Cancel");
+
+  const sync = () => {
+    weekdaysBox.hidden = period.value !== "WEEKDAYS";
+    timesField.hidden = period.value !== "WEEKLY";
+    const quit = kindQuit.checked;
+    targetField.hidden = quit;
+    unitField.hidden = quit;
+  };
+  period.addEventListener("change", sync);
+  kindBuild.addEventListener("change", sync);
+  kindQuit.addEventListener("change", sync);
+
+  const form = h("form", { class: "habit-form", novalidate: true, "aria-labelledby": "new-habit-title" },
+    h("h2", { id: "new-habit-title" }, "New habit"),
+    h("div", { class: "form-grid" },
+      field("Name", name),
+      field("Category", category),
+      h("fieldset", { class: "field kind", dataset: { field: "kind" } }, h("legend", {}, "I want to"),
+        h("div", { class: "segmented" },
+          kindBuild, h("label", { for: "kind-build" }, "Build a habit"),
+          kindQuit, h("label", { for: "kind-quit" }, "Quit a habit")),
+        h("p", { class: "hint" }, "Quit habits count clean days; you log a slip when it happens."),
+        h("p", { class: "field-error" })),
+      field("How often", period),
+      weekdaysBox,
+      timesField,
+      targetField,
+      unitField,
+      field("Start date", startDate, "Can be in the past if you already started.")),
+    h("p", { class: "form-alert", role: "alert" }),
+    h("div", { class: "row" }, submit, cancel));
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!name.value.trim()) { showFormError(form, { field: "name", message: "Give the habit a name." }); return; }
+    const schedule = { period: period.value };
+    if (period.value === "WEEKDAYS") {
+      schedule.weekdays = weekdays.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => Number(i.value));
+      if (!schedule.weekdays.length) { showFormError(form, { field: "schedule", message: "Choose at least one day." }); return; }
+    }
+    if (period.value === "WEEKLY") schedule.timesPerWeek = Number(timesPerWeek.value);
+    const quit = kindQuit.checked;
+    const input = {
+      name: name.value.trim(), category: category.value, kind: quit ? "QUIT" : "BUILD", schedule,
+      targetQuantity: quit ? null : Number(target.value) || null,
+      unit: quit ? null : unit.value.trim() || null,
+      startDate: startDate.value || null,
+    };
+    busy(submit, true);
+    try {
+      const habit = unwrap((await gql(CREATE, { input })).habitCreate);
+      showFormError(form, null);
+      onCreated(habit);
+    } catch (error) {
+      showFormError(form, error);
+    } finally {
+      busy(submit, false);
+    }
+  });
+  sync();
+  return { form, focus: () => name.focus() };
+}

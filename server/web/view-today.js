@@ -1,0 +1,120 @@
+// Today: every habit with its one-tap check-in, and the create-habit form.
+
+import { gql, unwrap, errorFields } from "./api.js";
+import { h, icon, addDays, formatDay, busy } from "./dom.js";
+import { HABIT_FIELDS, habitCard } from "./habit-card.js";
+import { habitForm } from "./habit-form.js";
+
+const TODAY = `query Today($from: Date!, $to: Date!) { habits {
+  ...HabitFields days(from: $from, to: $to) { date status quantity }
+  checkIns(from: $to, to: $to, first: 50) { edges { node { id quantity occurredAt note } } } } }
+  ${HABIT_FIELDS}`;
+const FIRST_STEP = "query FirstStep { program { steps { key position title unlocked suggestedHabits { name } } } }";
+const ADOPT = `mutation Adopt($key: String!) { starterKitAdopt(stepKey: $key) { ${errorFields("StepLockedError")}
+  ... on StarterKitAdopted { habits { id name } } } }`;
+
+function greeting(me) {
+  let hour = new Date().getHours();
+  try {
+    hour = Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: me.timezone }).format(new Date()));
+  } catch { /* an unknown zone: the browser's clock will do */ }
+  const part = hour < 5 ? "Good night" : hour < 12 ? "Good morning" : hour < 18 ? "Good afternoon" : "Good evening";
+  return me.displayName ? `${part}, ${me.displayName}` : part;
+}
+
+function skeleton() {
+  return h("div", { class: "habit-grid", "aria-busy": "true", "aria-label": "Loading your habits" },
+    [1, 2, 3, 4].map(() => h("div", { class: "card habit-card skeleton-card" },
+      h("span", { class: "skeleton line w60" }), h("span", { class: "skeleton line w40" }),
+      h("span", { class: "skeleton block" }), h("span", { class: "skeleton line w80" }))));
+}
+
+export async function render(root, { app }) {
+  const summary = h("p", { class: "today-summary muted" }, h("span", { class: "skeleton line w40 inline" }));
+  const heading = h("h1", {}, "Today");
+  const dateLine = h("p", { class: "eyebrow" }, "\u00a0");
+  const newButton = h("button", { type: "button", class: "button primary", "aria-expanded": "false",
+    "aria-controls": "new-habit" }, "+ New habit");
+  const formSlot = h("section", { id: "new-habit", class: "card form-card", hidden: true });
+  root.append(
+    h("div", { class: "page-head" }, h("div", {}, dateLine, heading, summary), newButton),
+    formSlot, skeleton());
+
+  const today = await app.today();
+  const me = app.me;
+  dateLine.textContent = formatDay(today, { weekday: "long", day: "numeric", month: "long" });
+  heading.textContent = greeting(me);
+
+  const openForm = (open) => {
+    formSlot.hidden = !open;
+    newButton.setAttribute("aria-expanded", String(open));
+    if (open) {
+      const { form, focus } = habitForm(today, {
+        onCreated: (habit) => { openForm(false); load(`Added “${habit.name}”. Check in whenever you've done it.`); },
+        onCancel: () => { openForm(false); newButton.focus(); },
+      });
+      formSlot.replaceChildren(form);
+      focus();
+    }
+  };
+  newButton.addEventListener("click", () => openForm(formSlot.hidden));
+
+  const updateSummary = (habits) => {
+    const done = habits.filter((x) => x.doneToday).length;
+    summary.replaceChildren(habits.length
+      ? `${done} of ${habits.length} done today${done === habits.length ? " — all done. Well done." : "."}`
+      : "Nothing to track yet.");
+  };
+
+  async function load(message = "") {
+    const data = await gql(TODAY, { from: addDays(today, -6), to: today });
+    const habits = data.habits;
+    updateSummary(habits);
+    if (!habits.length) {
+      const empty = await emptyState(openForm, () => load("Starter kit added. Here is your first habit."));
+      root.querySelector(".habit-grid, .empty-state").replaceWith(empty);
+      return;
+    }
+    const grid = h("div", { class: "habit-grid" }, habits.map((habit) => habitCard(habit, today)));
+    grid.addEventListener("habit-changed", () => {
+      const cards = [...grid.querySelectorAll(".habit-card")];
+      updateSummary(cards.map((c) => ({ doneToday: c.dataset.done === "true" })));
+    });
+    const current = root.querySelector(".habit-grid, .empty-state");
+    current.replaceWith(grid);
+    if (message) app.toast(message, "", { tone: "info", timeout: 5000 });
+  }
+
+  await load();
+  return {};
+}
+
+async function emptyState(openForm, reload) {
+  const adopt = h("button", { type: "button", class: "button" }, "Adopt step 1's starter kit");
+  const alert = h("p", { class: "form-alert", role: "alert" });
+  let kitText = "";
+  try {
+    const step = (await gql(FIRST_STEP)).program.steps.find((x) => x.position === 1);
+    if (step) {
+      kitText = step.suggestedHabits.map((x) => x.name).join(", ");
+      adopt.addEventListener("click", async () => {
+        busy(adopt, true);
+        try {
+          unwrap((await gql(ADOPT, { key: step.key })).starterKitAdopt);
+          reload();
+        } catch (error) {
+          alert.textContent = error.message;
+          busy(adopt, false);
+        }
+      });
+    }
+  } catch { adopt.hidden = true; }
+  const create = h("button", { type: "button", class: "button primary", onclick: () => openForm(true) }, "Create your first habit");
+  return h("section", { class: "card empty-state" },
+    icon("leaf"),
+    h("h2", {}, "Create your first habit"),
+    h("p", {}, "Start with one small thing you can do today: a short walk, ten pages, making your bed. "
+      + "Each check-in builds a streak, and your confidence score grows with it."),
+    kitText ? h("p", { class: "muted" }, `Not sure where to start? Step 1 of the program suggests: ${kitText}.`) : null,
+    h("div", { class: "row center" }, create, adopt), alert);
+}
