@@ -6,20 +6,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
 from litestar.static_files import create_static_files_router
-from strawberry.http import GraphQLHTTPResponse, process_result
-from strawberry.litestar import make_graphql_controller
-from strawberry.types import ExecutionResult
 
 from server import broker, database
+from server.csv_export import export_check_ins_csv
 from server.engine import start_engine
-from server.graphql.context import context_getter
-from server.graphql.errors import finish_error
+from server.graphql.http import make_controller
 from server.graphql.schema import build_schema
+from server.logs import protect_secrets
 from server.program.service import get_program
+from server.ratelimit import rate_limit_middleware
 from server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -54,25 +52,11 @@ async def _redis_ok(current: broker.Broker) -> bool:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     database.use_this_module()
+    protect_secrets()  # whatever the log level, no password hash, token digest or query string is logged
     # Content is data: a broken step file stops the start here, naming the file and field.
     get_program()
     schema = build_schema(introspection=settings.introspection_enabled)
-    base = make_graphql_controller(
-        schema,
-        path="/graphql",
-        graphql_ide="graphiql" if settings.graphiql_enabled else None,
-        allow_queries_via_get=True,
-        context_getter=context_getter,
-    )
-
-    class GraphQLController(base):  # type: ignore[valid-type,misc]
-        async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-            # Errors raised before execution (e.g. syntax errors) bypass schema extensions.
-            if result.errors:
-                result.errors = [finish_error(e) for e in result.errors]
-            return process_result(result)
-
-    graphql = GraphQLController
+    graphql = make_controller(schema, graphiql=settings.graphiql_enabled)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -86,8 +70,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     web = create_static_files_router(path="/", directories=[WEB_DIR], html_mode=True, name="web")
     return Litestar(
-        route_handlers=[health, ready, graphql, web],
+        route_handlers=[health, ready, graphql, export_check_ins_csv, web],
+        middleware=[rate_limit_middleware(settings)],
         lifespan=[lifespan],
         debug=False,
+        request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # logging is set up once by the CLI (server/cli.py), not per app
     )

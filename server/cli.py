@@ -5,10 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from server.settings import get_settings
+from server.client.commands import COMMANDS as CLIENT_COMMANDS
+
+if TYPE_CHECKING:
+    from server.settings import Settings
+
+
+def get_settings() -> Settings:
+    # Imported on use: the client commands (log, status...) start faster without the server's settings.
+    from server.settings import get_settings as settings
+
+    return settings()
 
 
 def _setup() -> None:
@@ -16,11 +27,21 @@ def _setup() -> None:
     os.environ.setdefault("PICCOLO_CONF", "server.database")
     logging.basicConfig(level=get_settings().log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from server.logs import protect_secrets
+
+    protect_secrets()
 
 
-@click.group(help="Comeback: habits, streaks and a guided program, served over GraphQL.")
-def main() -> None:
-    _setup()
+@click.group(help="Comeback: habits, streaks and a guided program, served over GraphQL; and its command-line "
+                  "client (login, habits, log, undo, skip, status, export, import).")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand not in {c.name for c in CLIENT_COMMANDS}:
+        _setup()
+
+
+for _command in CLIENT_COMMANDS:
+    main.add_command(_command)
 
 
 @main.command(help="Apply database migrations, then serve the API and dashboard.")
@@ -57,8 +78,6 @@ def migrate() -> None:
 
 @main.command(help="Run background workers against REDIS_URL (recomputes, sweep, daily roll-over).")
 def worker() -> None:
-    from arq import create_pool
-
     from server.broker import redis_settings
     from server.worker import run_worker_process
 
@@ -68,9 +87,17 @@ def worker() -> None:
 
     async def run() -> None:
         redis, _ = redis_settings(settings)
-        await run_worker_process(await create_pool(redis))
+        await run_worker_process(redis)
 
     asyncio.run(run())
+
+
+@main.command(help="Apply migrations, then create (or recreate) the demo account with ~90 days of history.")
+def demo() -> None:
+    from server.demo import run
+
+    email, password = asyncio.run(run())
+    click.echo(f"demo account ready: log in at / as {email} with password {password}")
 
 
 @main.command(help="Print the GraphQL schema (SDL); `comeback schema > schema.graphql` refreshes the file.")

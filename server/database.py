@@ -68,7 +68,9 @@ class CountedSQLiteEngine(_Counted, SQLiteEngine):
 def make_engine(settings: Settings) -> Engine[Any]:
     if settings.database_url:
         # No extensions: ids are generated in Python, and the role may not be a superuser.
-        return CountedPostgresEngine(config={"dsn": settings.database_url}, extensions=())
+        # Bounded waits: a request fails (UNAVAILABLE) rather than hangs when PostgreSQL does not answer.
+        return CountedPostgresEngine(config={"dsn": settings.database_url, "timeout": 10, "command_timeout": 60},
+                                     extensions=())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing.
     return CountedSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
@@ -108,6 +110,30 @@ def is_unique_violation(error: BaseException) -> bool:
     except ImportError:  # pragma: no cover - asyncpg is a dependency
         pass
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """True when the database cannot be reached right now (down, restarting, refusing, timed out)."""
+    seen = 0
+    while error is not None and seen < 4:
+        if isinstance(error, (ConnectionError, TimeoutError)) or (
+                isinstance(error, OSError) and not isinstance(error, FileNotFoundError)):
+            return True
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            return True
+        try:
+            import asyncpg
+
+            if isinstance(error, (asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
+                                  asyncpg.TooManyConnectionsError, asyncpg.CannotConnectNowError)):
+                return True
+            if isinstance(error, asyncpg.InterfaceError) and not isinstance(
+                    error, (asyncpg.DataError, asyncpg.ClientConfigurationError)):
+                return True  # "connection is closed", "pool is closing" and the like
+        except ImportError:  # pragma: no cover - asyncpg is a dependency
+            pass
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 async def start(max_pool: int | None = None) -> None:

@@ -12,12 +12,10 @@ import logging
 from dataclasses import dataclass
 from uuid import UUID
 
-from arq import create_pool
-from arq.worker import Worker
-
 from server import broker, events
 from server.jobs import enqueue_recompute
 from server.settings import Settings
+from server.worker import SupervisedWorker
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +23,13 @@ log = logging.getLogger(__name__)
 @dataclass
 class Engine:
     broker: broker.Broker | None
-    worker: Worker | None = None
+    worker: SupervisedWorker | None = None
     task: asyncio.Task[None] | None = None
 
     async def stop(self) -> None:
         if self.worker is not None:
             # Let in-flight jobs finish (the worker waits for them), then stop polling.
-            with contextlib.suppress(Exception):
-                await self.worker.close()
+            await self.worker.stop()
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -58,8 +55,8 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
     events.on_derived_state_changed(enqueue)
     engine = Engine(broker=current)
     if settings.runs_embedded_worker if run_worker is None else run_worker:
-        from server.worker import make_worker
+        from server.worker import SupervisedWorker
 
-        engine.worker = make_worker(await create_pool(current.settings))
-        engine.task = asyncio.create_task(engine.worker.async_run(), name="comeback-worker")
+        engine.worker = SupervisedWorker(current.settings)
+        engine.task = asyncio.create_task(engine.worker.run(), name="comeback-worker")
     return engine

@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    UNAVAILABLE = "UNAVAILABLE"  # the database is unreachable for a moment: retry shortly
     INTERNAL = "INTERNAL"
 
 

@@ -27,16 +27,24 @@ async def publish(redis: Redis, user_id: UUID, event: dict[str, Any]) -> None:
         log.warning("could not publish an event for %s", user_id, exc_info=True)
 
 
-async def listen(user_id: UUID) -> AsyncIterator[dict[str, Any]]:
-    """Every event published for the user from now on, until the caller stops iterating."""
+async def listen(user_id: UUID, idle_seconds: float | None = None) -> AsyncIterator[dict[str, Any] | None]:
+    """Every event published for the user from now on, until the caller stops iterating.
+
+    With `idle_seconds`, None is yielded after each quiet spell that long (so a subscriber can
+    re-check its credentials while nothing happens).
+    """
     current = broker.current()
     if current is None:
         raise RuntimeError("live events need Redis; the broker is not running")
     pubsub = current.pool.pubsub()
     await pubsub.subscribe(channel(user_id))
     try:
-        async for message in pubsub.listen():
-            if message.get("type") == "message":
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=idle_seconds)
+            if message is None:
+                if idle_seconds is not None:
+                    yield None
+            elif message.get("type") == "message":
                 yield json.loads(message["data"])
     finally:
         await pubsub.unsubscribe()

@@ -30,8 +30,16 @@ class Settings(BaseSettings):
     session_days: int = 30
     db_pool_max: int = 10
     log_level: str = "INFO"
+    # Larger request bodies are refused with 413 before any parsing.
+    max_body_bytes: int = 1024 * 1024
+    # A background job's time limit; a job whose worker died is taken up again ~10 s after it.
+    job_timeout_seconds: int = 60
     # The arq worker runs inside `serve` when no REDIS_URL is configured; this forces it either way.
     embedded_worker: bool | None = None
+    # Requests per minute per API token (all authenticated requests), and signUp/logIn attempts per
+    # minute per client IP; 0 disables a limit. Counted in Redis, or per process while Redis is down.
+    rate_limit_per_minute: int = 600
+    auth_rate_limit_per_minute: int = 10
 
     @field_validator("data_dir")
     @classmethod

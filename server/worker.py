@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 from uuid import UUID
 
-from arq import Retry, cron, func
-from arq.connections import ArqRedis
+from arq import Retry, create_pool, cron, func
+from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
+from redis.exceptions import RedisError
 
 from server import database, live
 from server.jobs import RECOMPUTE, enqueue_recompute
 from server.progress import service
+from server.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +66,62 @@ CRON_JOBS = [
 
 def make_worker(pool: ArqRedis, *, burst: bool = False, handle_signals: bool = False,
                 max_jobs: int = 10) -> Worker:
+    # job_timeout bounds how long a job killed with its worker (SIGKILL, a crash) stays claimed:
+    # arq lets another worker take it once its in-progress mark (job_timeout + 10 s) expires.
     return Worker(functions=FUNCTIONS, cron_jobs=CRON_JOBS, redis_pool=pool, burst=burst,
                   handle_signals=handle_signals, max_jobs=max_jobs, keep_result=0, poll_delay=0.2,
-                  job_completion_wait=10)
+                  job_completion_wait=10, job_timeout=get_settings().job_timeout_seconds)
 
 
-async def run_worker_process(pool: ArqRedis) -> None:
-    """`comeback worker`: own database pool, signal handling for a graceful stop."""
+# What a lost Redis looks like: redis-py's errors, or the socket's.
+REDIS_DOWN = (RedisError, OSError)
+
+
+class SupervisedWorker:
+    """An arq worker that outlives Redis restarts: when Redis goes away it waits for it to answer
+    again and starts polling anew. Nothing is lost meanwhile: check-ins are in the database, their
+    users stay marked stale, and the sweep re-enqueues them once Redis is back."""
+
+    def __init__(self, redis: RedisSettings, *, handle_signals: bool = False) -> None:
+        self.redis = redis
+        self.handle_signals = handle_signals
+        self.worker: Worker | None = None
+        self._stopping = False
+
+    async def run(self) -> None:
+        delay = 0.5
+        while not self._stopping:
+            try:
+                self.worker = make_worker(await create_pool(self.redis, retry=0), handle_signals=self.handle_signals)
+            except REDIS_DOWN as error:
+                log.warning("Redis unreachable (%r); the worker retries in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.5
+            try:
+                await self.worker.async_run()
+                return  # stopped on purpose (a signal, or burst mode)
+            except REDIS_DOWN as error:
+                log.warning("lost Redis (%r); jobs pause until it is back", error)
+            finally:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self.worker.close(), timeout=15)
+
+    async def stop(self) -> None:
+        """Stop polling and let running jobs finish (up to the worker's job_completion_wait)."""
+        self._stopping = True
+        if self.worker is not None:
+            with contextlib.suppress(Exception):
+                await self.worker.close()
+
+
+async def run_worker_process(redis: RedisSettings) -> None:
+    """`comeback worker`: own database pool, signal handling for a graceful stop, survives Redis restarts."""
     await database.start()
-    worker = make_worker(pool, handle_signals=True)
     try:
-        await worker.async_run()
+        await SupervisedWorker(redis, handle_signals=True).run()
+    except asyncio.CancelledError:
+        pass  # SIGTERM/SIGINT: arq cancels its main task once running jobs finished
     finally:
-        await worker.close()
         await database.stop()

@@ -21,6 +21,9 @@ if os.environ.get("COMEBACK_TEST_REDIS_URL"):
     os.environ["REDIS_URL"] = os.environ["COMEBACK_TEST_REDIS_URL"]
 os.environ["PICCOLO_CONF"] = "server.database"
 os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
+# The suite must not throttle itself; tests of the limits build apps with their own settings.
+os.environ.setdefault("COMEBACK_RATE_LIMIT_PER_MINUTE", "1000000")
+os.environ.setdefault("COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE", "1000000")
 
 
 def pytest_report_header() -> list[str]:

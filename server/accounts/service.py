@@ -16,8 +16,10 @@ from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.settings import get_settings
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 320
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
+TIMEZONE_MAX = 64
 DISPLAY_NAME_MAX = 80
 TOKEN_NAME_MAX = 80
 
@@ -41,6 +43,8 @@ def normalise_email(email: str) -> str:
 def validate_timezone(name: str) -> str:
     """An IANA zone name, as the tz database spells it."""
     name = name.strip()
+    if len(name) > TIMEZONE_MAX:
+        raise invalid("timezone", f"a time zone name has at most {TIMEZONE_MAX} characters (e.g. Europe/Berlin)")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -79,10 +83,12 @@ async def _start_session(account: Account) -> Session:
 
 async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None) -> Session:
     email = normalise_email(email)
-    if not EMAIL_RE.match(email) or len(email) > 320:
-        raise invalid("email", "enter a valid e-mail address")
+    # Length first: the pattern backtracks, so it only ever sees short strings.
+    if len(email) > EMAIL_MAX or not EMAIL_RE.match(email):
+        raise invalid("email", f"enter a valid e-mail address (at most {EMAIL_MAX} characters)")
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise invalid("password", f"use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+        raise invalid("password", f"use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters; "
+                                  "a few unrelated words make a good one")
     zone = validate_timezone(timezone) if timezone else "UTC"
     name = _display_name(display_name)
     password_hash = credentials.hash_password(password)  # slow: outside the transaction
@@ -101,7 +107,10 @@ async def sign_up(email: str, password: str, timezone: str | None, display_name:
 
 
 async def log_in(email: str, password: str) -> Session:
-    found = await repository.find_login(normalise_email(email))
+    email = normalise_email(email)
+    found = await repository.find_login(email) if len(email) <= EMAIL_MAX else None
+    if len(password) > PASSWORD_MAX:  # no account has one; still pay for one verification
+        password = ""
     if not credentials.verify_password(found[1] if found else None, password) or found is None:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
     return await _start_session(found[0])

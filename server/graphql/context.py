@@ -46,6 +46,10 @@ class Context(BaseContext, kw_only=True):
         viewer: Viewer | None = await self.viewer_task
         return viewer
 
+    def forget_viewer(self) -> None:
+        """Look the token up again on next use: a WebSocket outlives its token's revocation or expiry."""
+        self.viewer_task = None
+
     async def require_viewer(self) -> Viewer:
         viewer = await self.viewer()
         if viewer is None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 
+from server import database
 from server.errors import AuthError, DomainError, ErrorCode
+from server.graphql.limits import as_too_complex
 
 log = logging.getLogger("server.graphql")
 
@@ -107,10 +110,14 @@ def to_api_error(error: AuthError) -> ApiError:
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """Parse/validation errors and our own coded errors are shown; anything else is masked."""
+    """Parse/validation errors and our own coded errors are shown; anything else is masked.
+
+    An error graphql-core raises during execution (it has a path but no original error: a null in
+    a non-null field, a value a scalar cannot serialize) is our bug, not the client's.
+    """
     original = error.original_error
     if original is None:
-        return True
+        return error.path is None
     return isinstance(original, (ApiError, AuthError, DomainError)) or (
         isinstance(original, GraphQLError) and original.original_error is None
     )
@@ -119,6 +126,8 @@ def is_expected(error: GraphQLError) -> bool:
 def finish_error(error: GraphQLError) -> GraphQLError:
     """Give every error a code; mask and log the unexpected ones (once)."""
     original = error.original_error
+    if original is None and (error.extensions or {}).get("code"):
+        return error  # already finished (WebSocket results pass the schema extension, HTTP the controller too)
     if isinstance(original, AuthError):
         return GraphQLError(str(original), error.nodes, error.source, error.positions, error.path,
                             extensions={"code": original.code.value})
@@ -126,11 +135,38 @@ def finish_error(error: GraphQLError) -> GraphQLError:
         return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path,
                             extensions={"code": ErrorCode.BAD_USER_INPUT.value,
                                         **({"field": original.field} if original.field else {})})
+    if original is not None and database.is_unavailable(original):
+        log.warning("database unavailable in %s: %r", error.path, original)
+        return GraphQLError("The service is briefly unavailable; try again in a few seconds.", error.nodes,
+                            error.source, error.positions, error.path,
+                            extensions={"code": ErrorCode.UNAVAILABLE.value})
     if not is_expected(error):
-        log.error("unexpected error in %s", error.path, exc_info=original)
+        log.error("unexpected error in %s: %s", error.path, error.message, exc_info=original)
         return GraphQLError("Internal server error.", error.nodes, error.source, error.positions, error.path,
                             extensions={"code": ErrorCode.INTERNAL.value})
     if not (error.extensions or {}).get("code"):
+        limited = as_too_complex(error)  # the parser's token limit, graphql-core's introspection depth
+        if limited is not None:
+            return limited
         # graphql-core's parse, validation and variable-coercion errors carry no code.
         error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
     return error
+
+
+class FinishErrors(SchemaExtension):
+    """finish_error on every result the schema produces, so WebSocket messages get codes and masking
+    like HTTP responses do (the HTTP controller finishes errors raised outside the schema too)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        _finish(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        _finish(result)
+        yield None
+
+
+def _finish(result: Any) -> None:
+    errors = getattr(result, "errors", None)
+    if errors:
+        result.errors = [finish_error(e) for e in errors]

@@ -12,17 +12,25 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
+    SKIP,
+    ArgumentNode,
     ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
+    StringValueNode,
+    ValueNode,
+    Visitor,
+    visit,
 )
-from strawberry.extensions import AddValidationRules
+from graphql.validation import ASTValidationContext
+from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from server.errors import ErrorCode
 
@@ -56,40 +64,53 @@ def as_too_complex(error: GraphQLError) -> GraphQLError | None:
     return None
 
 
-class _Walker:
-    """Depth and alias counts over a document, fragments expanded once each (memoised, cycle-safe)."""
+_CAP = MAX_INTROSPECTION_DEPTH + 1  # depths beyond this are all "too deep": stop counting there
 
-    def __init__(self, context: ValidationContext) -> None:
+
+class _Walker:
+    """Depth and alias counts over one document; each fragment is measured once (memoised), so
+    fragments spread many times cost nothing extra, and a spread cycle (another rule's error) ends."""
+
+    def __init__(self, context: ASTValidationContext) -> None:
         self.fragments = {d.name.value: d for d in context.document.definitions
                           if isinstance(d, FragmentDefinitionNode)}
         self._depth: dict[str, int] = {}
         self._aliases: dict[str, int] = {}
         self._active: set[str] = set()
 
-    def fields(self, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:
-        """The fields of a selection set, with fragments spread in (cycles are another rule's error)."""
-        for selection in selection_set.selections if selection_set else ():
+    def roots(self, selection_set: SelectionSetNode) -> Iterator[FieldNode]:
+        """The operation's root fields, through fragments."""
+        for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 yield selection
             elif isinstance(selection, InlineFragmentNode):
-                yield from self.fields(selection.selection_set)
+                yield from self.roots(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None and fragment.name.value not in self._active:
-                    self._active.add(fragment.name.value)
+                name = selection.name.value
+                if name in self.fragments and name not in self._active:
+                    self._active.add(name)
                     try:
-                        yield from self.fields(fragment.selection_set)
+                        yield from self.roots(self.fragments[name].selection_set)
                     finally:
-                        self._active.discard(fragment.name.value)
+                        self._active.discard(name)
 
-    def depth(self, field: FieldNode) -> int:
-        """Levels of object fields: `{ me { id } }` has depth 1."""
-        if field.selection_set is None:
+    def depth(self, selection_set: SelectionSetNode | None, so_far: int = 0) -> int:
+        """Levels of object fields below a selection set (`me { id }` is 1 level), capped at _CAP."""
+        if selection_set is None or so_far >= _CAP:
             return 0
-        return 1 + max((self.depth(child) for child in self.fields(field.selection_set)), default=0)
+        deepest = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.selection_set is not None:
+                    deepest = max(deepest, 1 + self.depth(selection.selection_set, so_far + 1))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self.depth(selection.selection_set, so_far))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, self._fragment(selection.name.value, self._depth, self.depth))
+        return min(deepest, _CAP)
 
     def aliases(self, selection_set: SelectionSetNode | None) -> int:
-        """Aliased fields, counting a fragment once per place it is spread."""
+        """Aliased fields, counting a fragment once for each place it is spread."""
         total = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
@@ -97,15 +118,19 @@ class _Walker:
             elif isinstance(selection, InlineFragmentNode):
                 total += self.aliases(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name not in self._aliases and name not in self._active and name in self.fragments:
-                    self._active.add(name)
-                    try:
-                        self._aliases[name] = self.aliases(self.fragments[name].selection_set)
-                    finally:
-                        self._active.discard(name)
-                total += self._aliases.get(name, 0)
+                total += self._fragment(selection.name.value, self._aliases, self.aliases)
         return total
+
+    def _fragment(self, name: str, memo: dict[str, int], measure: Any) -> int:
+        if name not in memo:
+            if name in self._active or name not in self.fragments:
+                return 0
+            self._active.add(name)
+            try:
+                memo[name] = measure(self.fragments[name].selection_set)
+            finally:
+                self._active.discard(name)
+        return memo[name]
 
 
 class QueryLimitsRule(ASTValidationRule):
@@ -113,22 +138,30 @@ class QueryLimitsRule(ASTValidationRule):
     more than MAX_ALIASES aliases."""
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-        walker = _Walker(self.context)
         name = node.name.value if node.name else "anonymous"
-        for root in walker.fields(node.selection_set):
+        try:
+            error = self._check(_Walker(self.context), node, name)
+        except RecursionError:  # fragments chained hundreds deep: refuse rather than fail
+            error = too_complex(f"Operation '{name}' chains fragments or fields too deeply (limit: maxDepth).",
+                                "maxDepth", MAX_DEPTH, [node])
+        if error is not None:
+            self.report_error(error)
+
+    @staticmethod
+    def _check(walker: _Walker, node: OperationDefinitionNode, name: str) -> GraphQLError | None:
+        for root in walker.roots(node.selection_set):
             introspection = root.name.value.startswith("__")
             limit = MAX_INTROSPECTION_DEPTH if introspection else MAX_DEPTH
-            if walker.depth(root) > limit:
+            depth = 1 + walker.depth(root.selection_set, 1) if root.selection_set else 0
+            if depth > limit:
                 what = "introspectionDepth" if introspection else "maxDepth"
-                self.report_error(too_complex(
-                    f"Operation '{name}' nests '{root.name.value}' deeper than {limit} levels (limit: {what}).",
-                    what, limit, [root]))
-                return
+                return too_complex(f"Operation '{name}' nests '{root.name.value}' deeper than {limit} levels "
+                                   f"(limit: {what}).", what, limit, [root])
         aliases = walker.aliases(node.selection_set)
         if aliases > MAX_ALIASES:
-            self.report_error(too_complex(
-                f"Operation '{name}' uses {aliases} aliases, more than {MAX_ALIASES} (limit: maxAliases).",
-                "maxAliases", MAX_ALIASES, [node]))
+            return too_complex(f"Operation '{name}' uses {aliases} aliases, more than {MAX_ALIASES} "
+                               f"(limit: maxAliases).", "maxAliases", MAX_ALIASES, [node])
+        return None
 
 
 class ValidationLimits(AddValidationRules):
@@ -136,3 +169,57 @@ class ValidationLimits(AddValidationRules):
 
     def __init__(self) -> None:
         super().__init__([QueryLimitsRule])
+
+
+def _nul_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(k) or _nul_in(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_nul_in(v) for v in value)
+    return False
+
+
+class _NulArguments(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: str | None = None
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> Any:
+        if self.found is None and _nul_in([s.value for s in _strings(node.value)]):
+            self.found = node.name.value
+        return SKIP
+
+
+def _strings(node: ValueNode) -> Iterator[StringValueNode]:
+    if isinstance(node, StringValueNode):
+        yield node
+    elif isinstance(node, ListValueNode):
+        for value in node.values:
+            yield from _strings(value)
+    elif isinstance(node, ObjectValueNode):
+        for field in node.fields:
+            yield from _strings(field.value)
+
+
+def _bad_input(message: str, field: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": field})
+
+
+class RefuseNulCharacters(SchemaExtension):
+    """No text may hold U+0000: PostgreSQL cannot store it, so it is refused at the door, for every
+    argument and variable alike (a BAD_USER_INPUT naming the argument or variable)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        for name, value in (context.variables or {}).items():
+            if _nul_in(value):
+                raise _bad_input(f"${name} holds a NUL (\\u0000) character, which text may not contain", name)
+        if context.graphql_document is not None:
+            finder = _NulArguments()
+            visit(context.graphql_document, finder)
+            if finder.found is not None:
+                raise _bad_input(f"{finder.found} holds a NUL (\\u0000) character, which text may not contain",
+                                 finder.found)
+        yield

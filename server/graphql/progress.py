@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -15,6 +17,9 @@ from server.graphql.errors import ApiError
 from server.progress import queries
 
 HISTORY_MAX = 365
+TOKEN_RECHECK_SECONDS = 30.0
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -109,11 +114,25 @@ class ProgressQuery:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Unlocks and confidence changes for the signed-in user only.")
+    @strawberry.subscription(description="Unlocks and confidence changes for the signed-in user only. Ends with an "
+                                         "UNAUTHENTICATED error as soon as the token is revoked or expires.")
     async def events(self, info: Info) -> AsyncGenerator[Event, None]:
         viewer = await info.context.viewer()
         if viewer is None:
             raise ApiError(ErrorCode.UNAUTHENTICATED, "send {\"authorization\": \"Bearer <token>\"} in "
                                                       "connection_init")
-        async for data in live.listen(viewer.account.id):
-            yield event_from(data)
+        try:
+            async for data in live.listen(viewer.account.id, idle_seconds=TOKEN_RECHECK_SECONDS):
+                # The token is checked again before every event (and while idle): a revoked or
+                # expired token gets no further event, whatever the socket's age.
+                info.context.forget_viewer()
+                current = await info.context.viewer()
+                if current is None or current.token_id != viewer.token_id:
+                    raise ApiError(ErrorCode.UNAUTHENTICATED, "the token was revoked or has expired; sign in again")
+                if data is not None:
+                    yield event_from(data)
+        except (ApiError, asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception:  # e.g. Redis went away: say so without internals, log once
+            log.exception("live events for %s stopped", viewer.account.id)
+            raise ApiError(ErrorCode.INTERNAL, "Live events are interrupted; subscribe again.") from None

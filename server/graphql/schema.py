@@ -15,14 +15,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, program, progress
-from server.graphql.limits import MAX_TOKENS, ValidationLimits
+from server.graphql import accounts, habits, journal, portability, program, progress
+from server.graphql.errors import FinishErrors
+from server.graphql.limits import MAX_TOKENS, RefuseNulCharacters, ValidationLimits
 from server.graphql.permissions import AuthExtension
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
-                              program.ProgramQuery, journal.JournalQuery))
+                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
-                                    program.ProgramMutation))
+                                    program.ProgramMutation, portability.PortabilityMutation))
 
 
 
@@ -41,13 +42,15 @@ def build_schema(introspection: bool = True) -> Schema:
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         AuthExtension,
+        RefuseNulCharacters,
+        FinishErrors,
     ]
     if not introspection:
         from strawberry.extensions import DisableIntrospection
 
         extensions.append(DisableIntrospection)
     return Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
-                  config=StrawberryConfig(auto_camel_case=True))
+                  config=StrawberryConfig(auto_camel_case=True, scalar_map=portability.SCALARS))
 
 
 schema = build_schema()

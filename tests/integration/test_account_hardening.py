@@ -1,0 +1,133 @@
+"""Accounts under pressure: concurrent sign-ups, password policy, no enumeration, session expiry,
+and no secret in any log line at DEBUG (in-process and from a real server's whole output)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server import clock
+from server.accounts import tables
+from server.logs import DropQueryStrings
+from server.settings import get_settings
+from tests.integration.api import SIGN_UP, Api
+from tests.integration.processes import running_server, sqlite_env
+
+LOG_IN = """mutation($input: LogInInput!) { logIn(input: $input) { __typename ... on Error { code message }
+  ... on AuthPayload { token } } }"""
+TOKEN_CREATE = """mutation($name: String!) { apiTokenCreate(input: {name: $name, scopes: [WRITE]}) {
+  ... on ApiTokenCreated { secret apiToken { id } } } }"""
+
+
+async def test_ten_concurrent_sign_ups_of_one_address_in_different_cases_make_one_account(api: Api) -> None:
+    spellings = ["same@example.com", "SAME@example.com", "Same@Example.com", " same@EXAMPLE.com ", "sAmE@example.COM",
+                 "same@example.COM", "SAME@EXAMPLE.COM", "same@Example.Com", "  Same@example.com", "sAME@exAmple.com"]
+    results = await asyncio.gather(*(api.data(SIGN_UP, {"input": {"email": e, "password": "long enough pw"}},
+                                              token=None) for e in spellings))
+    kinds = sorted(r["signUp"]["__typename"] for r in results)
+    assert kinds == ["AuthPayload"] + ["EmailTakenError"] * 9
+    assert await tables.User.count().where(tables.User.email == "same@example.com") == 1
+    assert await tables.User.count() == 1
+
+
+async def test_the_password_policy_says_what_it_wants(api: Api) -> None:
+    out = (await api.data(SIGN_UP, {"input": {"email": "p@example.com", "password": "short"}}, token=None))["signUp"]
+    assert (out["code"], out["field"]) == ("INVALID_INPUT", "password")
+    assert out["message"] == "use a password of 8 to 256 characters; a few unrelated words make a good one"
+
+
+async def test_log_in_does_not_tell_whether_an_account_exists(api: Api) -> None:
+    await api.sign_up(email="exists@example.com", password="the right words")
+
+    async def attempt(email: str) -> tuple[dict[str, Any], float]:
+        started = time.perf_counter()
+        out = (await api.data(LOG_IN, {"input": {"email": email, "password": "wrong words here"}}, token=None))
+        return out["logIn"], time.perf_counter() - started
+
+    known = [await attempt("exists@example.com") for _ in range(5)]
+    unknown = [await attempt(f"nobody{i}@example.com") for i in range(5)]
+    # the same answer, word for word ...
+    assert {(o["code"], o["message"]) for o, _ in known + unknown} == {("INVALID_CREDENTIALS",
+                                                                         "wrong e-mail or password")}
+    # ... after the same work: an unknown address still pays for one argon2 verification
+    ratio = statistics.median(t for _, t in unknown) / statistics.median(t for _, t in known)
+    assert 0.5 < ratio < 2.0, ratio
+
+
+async def test_sessions_expire_after_comeback_session_days(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "session_days", 2)
+    await api.sign_up()
+    created = await api.data(TOKEN_CREATE, {"name": "script"})
+    personal = created["apiTokenCreate"]["secret"]
+    try:
+        clock.travel(timedelta(days=2, seconds=-5))
+        assert await api.codes("{ me { id } }") == []
+        clock.travel(timedelta(days=2))
+        assert await api.codes("{ me { id } }") == ["UNAUTHENTICATED"]
+        assert await api.codes("mutation { logOut }") == ["UNAUTHENTICATED"]
+        assert await api.codes("{ me { id } }", token=personal) == []  # personal tokens live until revoked
+    finally:
+        clock.travel(timedelta(0))
+
+
+async def _account_flow(http: httpx.AsyncClient, email: str, password: str) -> list[str]:
+    """Sign up, log in, create a token and use it; the secrets that went by."""
+
+    async def gql(query: str, variables: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        data: dict[str, Any] = response.json()["data"]
+        return data
+
+    session = (await gql(SIGN_UP, {"input": {"email": email, "password": password}}))["signUp"]["token"]
+    second = (await gql(LOG_IN, {"input": {"email": email, "password": password}}))["logIn"]["token"]
+    secret = (await gql(TOKEN_CREATE, {"name": "cron"}, session))["apiTokenCreate"]["secret"]
+    habit = await gql('mutation { habitCreate(input: {name: "Walk", category: WORKOUT, schedule: {period: DAILY}}) '
+                      "{ ... on Habit { id } } }", {}, secret)
+    await gql("mutation($h: ID!) { habitCheckIn(input: {habitId: $h}) { __typename } }",
+              {"h": habit["habitCreate"]["id"]}, secret)
+    wrong = (await gql(LOG_IN, {"input": {"email": email, "password": password + "!"}}))["logIn"]
+    assert wrong["code"] == "INVALID_CREDENTIALS"
+    # a client that sends logIn over GET is refused; the URL still reaches the access log
+    await http.get("/graphql", params={"query": f'mutation {{ logIn(input: {{email: "{email}", '
+                                                f'password: "{password}"}}) {{ __typename }} }}'})
+    assert await http.get("/graphql", params={"query": "{ me { id } }"}, headers={"authorization": f"Bearer {second}"})
+    return [password, session, second, secret]
+
+
+async def test_no_secret_is_logged_in_process_at_debug(http: httpx.AsyncClient,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        secrets = await _account_flow(http, "logs@example.com", "my very secret phrase")
+    server_side = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]  # not the client
+    text = "\n".join(f"{r.getMessage()} {r.args}" for r in server_side)
+    assert len(server_side) < len(caplog.records), "capture at DEBUG is live (the test client's own lines)"
+    assert [s for s in secrets if s in text] == []
+    assert "$argon2" not in text
+
+
+async def test_no_secret_is_logged_by_a_real_server_at_debug(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with running_server(sqlite_env(tmp_path, COMEBACK_LOG_LEVEL="DEBUG"), log) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+            secrets = await _account_flow(http, "server-logs@example.com", "another secret phrase")
+    output = log.read_text(errors="replace")
+    assert "DEBUG" in output and '"POST /graphql HTTP/1.1" 200' in output  # the debug log really ran
+    assert [s for s in secrets if s in output] == []
+    assert "$argon2" not in output
+    assert "GET /graphql?[query omitted]" in output
+
+
+def test_the_access_log_filter_drops_query_strings() -> None:
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:1", "GET", "/graphql?query=secret", "1.1", 405), None)
+    assert DropQueryStrings().filter(record) is True
+    assert record.getMessage() == '127.0.0.1:1 - "GET /graphql?[query omitted] HTTP/1.1" 405'

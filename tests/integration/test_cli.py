@@ -1,0 +1,184 @@
+"""The command-line client against the in-process server: output, --json, exit codes, config, idempotency."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from server.cli import main
+from server.client import commands
+from server.client.api import Api
+from server.habits import tables
+from tests.integration.api import Api as GraphQLApi
+from tests.integration.bridge import bridge
+from tests.integration.test_loop_import import fixture_zip
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    for name in ("COMEBACK_URL", "COMEBACK_TOKEN", "COMEBACK_CONFIG", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    yield {"COMEBACK_CONFIG": str(tmp_path / "cfg" / "config.json")}
+
+
+class Cli:
+    def __init__(self, http: httpx.AsyncClient, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(commands, "Api", functools.partial(Api, transport=bridge(http)))
+        self.env = env
+
+    async def __call__(self, *args: str, input: str | None = None, **env: str) -> Result:
+        runner = CliRunner()
+        return await asyncio.to_thread(runner.invoke, main, list(args), input=input,
+                                       env={**self.env, **env}, catch_exceptions=False)
+
+    async def json(self, *args: str, **env: str) -> Any:
+        result = await self(*args, "--json", **env)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+
+@pytest.fixture
+async def cli(http: httpx.AsyncClient, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(http, env, monkeypatch)
+
+
+def saved_config(path: Path) -> tuple[dict[str, Any], int]:
+    return json.loads(path.read_text()), stat.S_IMODE(path.stat().st_mode)
+
+
+async def signed_in(api: GraphQLApi, cli: Cli) -> None:
+    await api.sign_up(email="cli@example.com", timezone="UTC")
+    out = await cli("login", "--url", "http://test", "--email", "cli@example.com", "--password-stdin",
+                    input="correct horse battery\n")
+    assert out.exit_code == 0, out.output
+
+
+async def test_login_saves_a_personal_token_readable_only_by_you(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    saved, mode = saved_config(Path(cli.env["COMEBACK_CONFIG"]))
+    tokens = (await api.data("{ apiTokens { name scopes } }"))["apiTokens"]
+    assert saved["url"] == "http://test" and saved["token"].startswith("cbp")
+    assert mode == 0o600
+    assert [t["scopes"] for t in tokens] == [["READ", "WRITE"]]
+    assert (await cli.json("habits")) == []
+    wrong = await cli("login", "--url", "http://test", "--email", "cli@example.com", "--password-stdin",
+                      input="wrong password\n")
+    assert (wrong.exit_code, wrong.output.strip()) == (2, "error: wrong e-mail or password")
+
+
+async def test_log_by_name_prints_the_streak_and_a_replay_never_doubles(api: GraphQLApi, cli: Cli,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    await signed_in(api, cli)
+    # both runs of the same command fall in the same minute (the key without --at is per minute)
+    minute = datetime.now(UTC).replace(second=0, microsecond=0)
+    monkeypatch.setattr(commands, "_now", lambda: minute)
+    today = datetime.now(UTC).date()
+    await api.create_habit(name="Read", category="READING", targetQuantity=10, unit="pages",
+                           startDate=(today - timedelta(days=3)).isoformat())
+    await api.create_habit(name="Run", startDate=(today - timedelta(days=3)).isoformat())
+    yesterday = (today - timedelta(days=1)).isoformat()
+    first = await cli("log", "read", "--qty", "10", "--at", f"{yesterday}T20:00")
+    again = await cli("log", "READ", "--qty", "10", "--at", f"{yesterday}T20:00")
+    now = await cli.json("log", "Rea", "--qty", "12", "--note", "on the train")
+    now_again = await cli.json("log", "Rea", "--qty", "12", "--note", "on the train")
+    assert first.output == f"Read: logged 10 pages on {yesterday}. Streak: 1 day.\n"
+    assert again.output == first.output
+    assert (now["day"], now["quantity"], now["note"], now["habit"]["currentStreak"]) == (
+        today.isoformat(), 12.0, "on the train", 2)
+    assert now_again["id"] == now["id"]
+    assert await tables.CheckIn.count() == 2
+    ambiguous = await cli("log", "r")
+    missing = await cli("log", "swim", "--json")
+    bad_time = await cli("log", "Run", "--at", "soon")
+    assert (ambiguous.exit_code, ambiguous.output) == (
+        2, "error: 'r' could be 'Read', 'Run': type more of the name, or use the id\n")
+    assert missing.exit_code == 2 and json.loads(missing.output.splitlines()[0])["error"]["code"] == "NOT_FOUND"
+    assert bad_time.exit_code == 1
+    assert (await cli("log")).exit_code == 1  # usage
+
+
+async def test_undo_skip_status_and_habits(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    today = datetime.now(UTC).date()
+    walk = await api.create_habit(name="Walk", startDate=(today - timedelta(days=2)).isoformat())
+    await cli("log", "walk", "--at", "yesterday")
+    logged = await cli.json("log", "walk")
+    undone = await cli.json("undo")
+    skipped = await cli("skip", "walk", "--day", "yesterday")
+    habits = await cli.json("habits")
+    status = await cli("status")
+    assert (undone["id"], undone["undone"]) == (logged["id"], True)
+    assert skipped.output == f"Walk: {today - timedelta(days=1)} skipped. Streak: 1 day.\n"
+    assert [(h["id"], h["currentStreak"], h["doneToday"]) for h in habits] == [(walk["id"], 1, False)]
+    assert status.output.splitlines()[0] == f"{today:%A %Y-%m-%d}: 0 of 1 habits done today"
+    assert status.output.splitlines()[1].startswith("  [ ] Walk")
+    assert (await cli("undo", "--id", "00000000-0000-0000-0000-000000000000")).exit_code == 2
+
+
+async def test_exit_codes_for_auth_and_an_unreachable_server(api: GraphQLApi, cli: Cli,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    no_token = await cli("habits")
+    bad_token = await cli("habits", COMEBACK_URL="http://test", COMEBACK_TOKEN="cbp_nope")
+    await api.sign_up()
+    read_only = (await api.data('mutation { apiTokenCreate(input: {name: "r", scopes: [READ]}) '
+                                '{ ... on ApiTokenCreated { secret } } }'))["apiTokenCreate"]["secret"]
+    await api.create_habit(name="Walk")
+    forbidden = await cli("log", "Walk", COMEBACK_URL="http://test", COMEBACK_TOKEN=read_only)
+    monkeypatch.setattr(commands, "Api", functools.partial(Api, retries=0))
+    unreachable = await cli("habits", COMEBACK_URL="http://127.0.0.1:9", COMEBACK_TOKEN="x")
+    assert [r.exit_code for r in (no_token, bad_token, forbidden, unreachable)] == [3, 3, 3, 4]
+    assert forbidden.output.startswith("error: this token is read-only")
+
+
+async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_path: Path) -> None:
+    await signed_in(api, cli)
+    today = datetime.now(UTC).date()
+    await api.create_habit(name="Walk", startDate=(today - timedelta(days=5)).isoformat())
+    for n in (3, 2, 1):
+        await cli("log", "Walk", "--at", (today - timedelta(days=n)).isoformat())
+    exported = await cli("export", "-o", str(tmp_path / "backup.json"))
+    csv_out = await cli("export", "--csv")
+    before = await cli.json("habits")
+    await api.sign_up(email="second@example.com")
+    token = (await api.data('mutation { apiTokenCreate(input: {name: "cli", scopes: [WRITE]}) '
+                            '{ ... on ApiTokenCreated { secret } } }'))["apiTokenCreate"]["secret"]
+    second = {"COMEBACK_URL": "http://test", "COMEBACK_TOKEN": token}
+    dry = await cli.json("import", str(tmp_path / "backup.json"), "--dry-run", **second)
+    restored = await cli("import", str(tmp_path / "backup.json"), **second)
+    again = await cli.json("import", str(tmp_path / "backup.json"), **second)
+    after = await cli.json("habits", **second)
+    not_json = await cli("import", str(cli.env["COMEBACK_CONFIG"]) + ".missing", **second)
+    assert exported.output == f"Exported 1 habits and 3 check-ins to {tmp_path / 'backup.json'}\n"
+    assert csv_out.output.splitlines()[0] == "habit_id,habit_name,day,occurred_at,quantity,note,source"
+    assert len(csv_out.output.splitlines()) == 4
+    assert (dry["dryRun"], dry["checkInsCreated"]) == (True, 3)
+    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 journal entries; 0 already there.\n"
+    assert (again["checkInsCreated"], again["unchanged"]) == (0, 4)
+    strip = [{k: v for k, v in h.items() if k != "id"} for h in before]
+    assert [{k: v for k, v in h.items() if k != "id"} for h in after] == strip
+    assert not_json.exit_code == 1
+
+
+async def test_loop_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_path: Path) -> None:
+    await signed_in(api, cli)
+    today = datetime.now(UTC).date()
+    path = tmp_path / "Loop Habits CSV 2026-03-01.zip"
+    path.write_bytes(fixture_zip(today))
+    dry = await cli("import", "--loop", str(path), "--dry-run")
+    done = await cli.json("import", "--loop", str(path))
+    broken = await cli("import", "--loop", str(cli.env["COMEBACK_CONFIG"]).replace("config.json", "nope.zip"))
+    (tmp_path / "bad.zip").write_bytes(b"not a zip")
+    bad = await cli("import", "--loop", str(tmp_path / "bad.zip"))
+    assert dry.output.splitlines()[0] == "Meditate (create, daily): would import 46 check-ins, 3 skips; 0 already there"
+    assert [h["name"] for h in done["habits"]] == ["Meditate", "Gym", "Read", "Old habit"]
+    assert (broken.exit_code, bad.exit_code) == (1, 2)

@@ -1,0 +1,107 @@
+"""Every example of docs/api.md, run in order against a real server, so the cookbook never rots.
+
+`sh` blocks run with bash (-eu, pipefail), `python` blocks with this interpreter, `json` blocks are
+POSTed to /graphql the way the Shortcuts example says; `crontab` lines must call a script an
+earlier block wrote. Each block sees COMEBACK_URL, COMEBACK_TOKEN (an account with the habits
+Walk and Read) and a HOME of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration import servers
+from tests.integration.servers import Server
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+BLOCK = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+CHECK_INS = """{ habits { name checkIns(first: 100) { edges { node { id day quantity undone } } } } }"""
+
+
+def blocks() -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(DOC.read_text())]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = servers.start(tmp_path_factory.mktemp("docs-server"))
+    try:
+        servers.wait(running)
+        yield running
+    finally:
+        servers.stop(running)
+
+
+def check_ins(server: Server, token: str) -> dict[str, list[dict]]:
+    return {h["name"]: [e["node"] for e in h["checkIns"]["edges"]]
+            for h in server.graphql(CHECK_INS, token=token)["habits"]}
+
+
+@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("jq") and shutil.which("curl")),
+                    reason="the examples use bash, curl and jq")
+def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) -> None:
+    token = server.account("cookbook@example.com")
+    start = (date.fromisoformat(server.graphql("{ me { today } }", token=token)["me"]["today"])
+             - timedelta(days=7)).isoformat()
+    for habit in ({"name": "Walk", "category": "WORKOUT"},
+                  {"name": "Read", "category": "READING", "targetQuantity": 20, "unit": "pages"}):
+        server.graphql("mutation($i: HabitCreateInput!) { habitCreate(input: $i) { __typename } }",
+                       {"i": {**habit, "schedule": {"period": "DAILY"}, "startDate": start}}, token=token)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**servers.environment(tmp_path), "HOME": str(home), "COMEBACK_URL": server.url,
+           "COMEBACK_TOKEN": token}
+    for key in ("COMEBACK_CONFIG", "XDG_CONFIG_HOME"):
+        env.pop(key, None)
+    examples = blocks()
+    assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "crontab",
+                                              "json", "sh"]
+    outputs: list[str] = []
+    walks_before_cron = 0
+    for index, (kind, code) in enumerate(examples):
+        if kind == "sh":
+            if "comeback-steps" in code:
+                walks_before_cron = len(check_ins(server, token)["Walk"])
+            run = subprocess.run(["bash", "-euo", "pipefail", "-c", code], env=env, cwd=tmp_path,
+                                 capture_output=True, text=True, timeout=120)
+        elif kind == "python":
+            run = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                                 text=True, timeout=120)
+        elif kind == "json":
+            walk = next(h for h in server.graphql("{ habits { id name } }", token=token)["habits"]
+                        if h["name"] == "Walk")
+            today = server.graphql("{ me { today } }", token=token)["me"]["today"]
+            body = json.loads(code.replace("YOUR-HABIT-ID", walk["id"]).replace("YYYY-MM-DD", today))
+            answers = [httpx.post(server.url + "/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+                       .json()["data"]["habitCheckIn"] for _ in range(2)]  # a double tap
+            assert answers[0] == answers[1] and answers[0]["habit"]["name"] == "Walk", answers
+            outputs.append(json.dumps(answers[0]))
+            continue
+        else:  # crontab: the line must call the script an earlier example wrote
+            assert "$HOME/bin/comeback-steps" in code
+            assert (home / "bin" / "comeback-steps").exists()
+            outputs.append(code)
+            continue
+        assert run.returncode == 0, f"example {index + 1} ({kind}) failed:\n{code}\n--- stderr:\n{run.stderr}"
+        outputs.append(run.stdout)
+
+    after = check_ins(server, token)
+    assert re.fullmatch(r"export COMEBACK_TOKEN=cbp\S+\n", outputs[0])
+    assert '"name": "Walk"' in outputs[1] and '"strength"' in outputs[1]
+    assert outputs[2].count('"created": 3') == 2 and outputs[2].count('"dryRun": true') == 1
+    assert (tmp_path / "comeback-backup.json").exists() and outputs[3].startswith("habit_id,habit_name,day")
+    assert re.search(r"^12 pages on \d{4}-\d\d-\d\d, streak \d+$", outputs[4], re.MULTILINE)
+    assert "today is" in outputs[5] and "Walk: strength" in outputs[5]
+    assert "Walk: logged 1 on" in outputs[6] and "Read\t" in outputs[6]
+    assert len(after["Walk"]) == walks_before_cron + 2  # the cron script (run twice) and the shortcut, once each
+    assert "x-ratelimit-remaining" in outputs[10].lower()

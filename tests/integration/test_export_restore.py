@@ -1,0 +1,213 @@
+"""Export everything, restore it elsewhere: identical streaks and strengths, idempotent, and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import httpx
+import pytest
+
+from server import clock
+from server.habits import tables
+from server.progress import service as progress
+from tests.integration.api import ERROR, Api
+
+NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
+EXPORT = "{ export }"
+RESTORE = f"""mutation($input: AccountImportInput!) {{ accountImport(input: $input) {{ {ERROR}
+  ... on InvalidInputError {{ field }}
+  ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated journalEntriesCreated
+    achievementsRestored stepsRestored unchanged profileApplied }} }} }}"""
+SUMMARY = """query($f: Date!, $t: Date!) { me { timezone dayStartHour } habits(includeArchived: true) {
+  name kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
+  currentStreak longestStreak streakUnit strength doneToday freezesHeld
+  days(from: $f, to: $t) { date quantity status } } }"""
+SKIP = "mutation($h: ID!, $d: Date!) { habitSkip(habitId: $h, day: $d) { __typename } }"
+UNDO = "mutation($id: ID!) { checkInUndo(id: $id) { __typename } }"
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():  # type: ignore[no-untyped-def]
+    clock.travel(NOW - datetime.now(UTC))
+    yield NOW
+    clock.travel(timedelta(0))
+
+
+async def build_history(api: Api) -> dict[str, str]:
+    """A night owl in New York with every kind of habit, undone check-ins, skips and a journal entry."""
+    await api.sign_up(timezone="America/New_York")
+    await api.data('mutation { profileUpdate(input: {dayStartHour: 4, displayName: "Owl"}) { __typename } }')
+    walk = await api.create_habit(name="Walk", startDate="2026-02-01")
+    read = await api.create_habit(name="Read", category="READING", startDate="2026-02-10", targetQuantity=20,
+                                  unit="pages")
+    gym = await api.create_habit(name="Gym", schedule={"period": "WEEKLY", "timesPerWeek": 3},
+                                 startDate="2026-02-02")
+    calls = await api.create_habit(name="Call a friend", category="FRIENDS", startDate="2026-02-01",
+                                   schedule={"period": "WEEKDAYS", "weekdays": [1, 3, 5]})
+    quit_ = await api.create_habit(name="No contact", category="CUSTOM", kind="QUIT", startDate="2026-02-15")
+    start = datetime(2026, 2, 1, 14, tzinfo=UTC)
+    rows: list[dict] = []
+    for n in range(48):
+        day = (start + timedelta(days=n)).isoformat()
+        if n % 9 != 4:
+            rows.append({"habitId": walk["id"], "occurredAt": day})
+        if n >= 9 and n % 4:
+            rows.append({"habitId": read["id"], "occurredAt": day, "quantity": 5 + n % 23, "note": f"p{n}"})
+        if n % 7 in (1, 3, 5):
+            rows.append({"habitId": gym["id"], "occurredAt": day})
+        if n % 2 == 0:  # 02:xx in New York: the night owl's previous day
+            rows.append({"habitId": calls["id"], "occurredAt": (start + timedelta(days=n, hours=12)).isoformat()})
+    imported = await api.data("mutation($i: CheckInsImportInput!) { checkInsImport(input: $i) { __typename } }",
+                              {"i": {"rows": rows}})
+    assert imported["checkInsImport"]["__typename"] == "CheckInsImportReport"
+    await api.check_in(quit_["id"], occurredAt="2026-03-01T20:00:00+00:00", note="slipped")
+    undone = await api.check_in(walk["id"], occurredAt="2026-03-13T14:00:00+00:00", idempotencyKey="oops")
+    await api.data(UNDO, {"id": undone["id"]})
+    await api.data(SKIP, {"h": walk["id"], "d": "2026-02-14"})
+    await api.data(SKIP, {"h": read["id"], "d": "2026-03-05"})
+    await api.data("mutation { journalEntryCreate(input: {body: \"Day one.\", prompt: \"Why?\"}) { __typename } }")
+    await api.data("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": calls["id"]})
+    me = (await api.data("{ me { id } }"))["me"]["id"]
+    await progress.recompute_user(UUID(me))  # awards achievements and records step 1's unlock
+    return {"walk": walk["id"], "me": me}
+
+
+async def summary(api: Api) -> dict:
+    data = await api.data(SUMMARY, {"f": "2026-01-25", "t": "2026-03-21"})
+    data["habits"].sort(key=lambda h: h["name"])
+    return data
+
+
+async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(api: Api) -> None:
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    source = await summary(api)
+    await api.sign_up(timezone="UTC")
+    restored = (await api.data(RESTORE, {"input": {"data": exported}}))["accountImport"]
+    target = await summary(api)
+    again = (await api.data(RESTORE, {"input": {"data": exported}}))["accountImport"]
+    dry = (await api.data(RESTORE, {"input": {"data": exported, "dryRun": True}}))["accountImport"]
+    re_exported = (await api.data(EXPORT))["export"]
+
+    assert restored == {"__typename": "AccountImportReport", "dryRun": False, "habitsCreated": 5,
+                        "checkInsCreated": len(exported["checkIns"]), "skipsCreated": 2, "journalEntriesCreated": 1,
+                        "achievementsRestored": len(exported["achievements"]), "stepsRestored": 1, "unchanged": 0,
+                        "profileApplied": True}
+    assert target == source
+    assert any(h["freezesHeld"] for h in source["habits"]) and any(h["currentStreak"] for h in source["habits"])
+    nothing = {"habitsCreated": 0, "checkInsCreated": 0, "skipsCreated": 0, "journalEntriesCreated": 0,
+               "achievementsRestored": 0, "stepsRestored": 0, "profileApplied": False}
+    total = 5 + len(exported["checkIns"]) + 2 + 1
+    assert again == {"__typename": "AccountImportReport", "dryRun": False, "unchanged": total, **nothing}
+    assert dry == {**again, "dryRun": True}
+    # days are copied, never recomputed (the target's profile differs from the one they were logged with)
+    assert sorted((c["day"], c["quantity"], c["undone"], c["note"] or "") for c in re_exported["checkIns"]) == sorted(
+        (c["day"], c["quantity"], c["undone"], c["note"] or "") for c in exported["checkIns"])
+    assert re_exported["achievements"] == exported["achievements"]
+    assert await tables.CheckIn.count() == 2 * len(exported["checkIns"])
+
+
+async def test_the_export_holds_everything_in_a_versioned_envelope(api: Api) -> None:
+    ids = await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    walk = next(h for h in exported["habits"] if h["id"] == ids["walk"])
+    undone = [c for c in exported["checkIns"] if c["undone"]]
+    assert (exported["format"], exported["version"]) == ("comeback-export", 1)
+    assert exported["profile"]["timezone"] == "America/New_York"
+    assert (exported["profile"]["dayStartHour"], exported["profile"]["displayName"]) == (4, "Owl")
+    assert walk["schedule"] == {"period": "DAILY", "weekdays": [], "timesPerWeek": None}
+    assert (walk["startDate"], walk["archived"], walk["targetQuantity"]) == ("2026-02-01", False, 1.0)
+    assert [(c["idempotencyKey"], c["day"]) for c in undone] == [("oops", "2026-03-13")]
+    assert sorted(s["day"] for s in exported["skips"]) == ["2026-02-14", "2026-03-05"]
+    assert [e["body"] for e in exported["journalEntries"]] == ["Day one."]
+    assert "first-check-in" in {a["key"] for a in exported["achievements"]}
+    assert [s["key"] for s in exported["program"]["unlockedSteps"]] == ["awareness"]
+    assert sum(h["archived"] for h in exported["habits"]) == 1
+
+
+async def test_importing_your_own_export_creates_nothing(api: Api) -> None:
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    out = (await api.data(RESTORE, {"input": {"data": exported}}))["accountImport"]
+    assert (out["habitsCreated"], out["checkInsCreated"], out["skipsCreated"], out["journalEntriesCreated"]) == (
+        0, 0, 0, 0)
+
+
+async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
+    await api.sign_up()
+    good = {"format": "comeback-export", "version": 1, "habits": [], "checkIns": []}
+    cases = [
+        ({"format": "other"}, "not a Comeback export"),
+        ({**good, "version": 2}, "unsupported export version 2"),
+        ({**good, "habits": [{"id": "x"}]}, "habits[0].id"),
+        ({**good, "checkIns": [{"id": str(UUID(int=1)), "habitId": str(UUID(int=2)), "day": "2026-01-01",
+                                "occurredAt": "2026-01-01T10:00:00Z"}]}, "checkIns[0].habitId: no habit"),
+        ({**good, "profile": {"timezone": "Mars/Olympus"}}, "'Mars/Olympus' is not an IANA time zone"),
+    ]
+    for data, message in cases:
+        out = (await api.data(RESTORE, {"input": {"data": data}}))["accountImport"]
+        assert (out["code"], out["field"]) == ("INVALID_INPUT", "data" if "zone" not in message else "timezone")
+        assert message in out["message"], (message, out["message"])
+    assert await tables.Habit.count() == 0
+
+
+async def test_check_ins_csv(http: httpx.AsyncClient, api: Api) -> None:
+    await api.sign_up()
+    walk = await api.create_habit(name="Walk, outside", startDate="2026-03-01")
+    await api.check_in(walk["id"], occurredAt="2026-03-02T08:00:00+00:00", quantity=2.5, note='said "hi"')
+    await api.check_in(walk["id"], occurredAt="2026-03-01T08:00:00+00:00")
+    gone = await api.check_in(walk["id"], occurredAt="2026-03-03T08:00:00+00:00")
+    await api.data(UNDO, {"id": gone["id"]})
+    response = await http.get("/export/check-ins.csv", headers={"Authorization": f"Bearer {api.token}"})
+    anonymous = await http.get("/export/check-ins.csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert (response.status_code, response.headers["content-type"]) == (200, "text/csv; charset=utf-8")
+    assert rows == [["habit_id", "habit_name", "day", "occurred_at", "quantity", "note", "source"],
+                    [walk["id"], "Walk, outside", "2026-03-01", "2026-03-01T08:00:00+00:00", "1", "", "API"],
+                    [walk["id"], "Walk, outside", "2026-03-02", "2026-03-02T08:00:00+00:00", "2.5", 'said "hi"',
+                     "API"]]
+    assert (anonymous.status_code, anonymous.json()["errors"][0]["extensions"]["code"]) == (401, "UNAUTHENTICATED")
+
+
+async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.AsyncClient, api: Api) -> None:
+    import asyncio
+
+    from server.client.api import Api as ClientApi
+    from server.client.transfer import restore, split_export
+    from tests.integration.bridge import bridge
+
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    source = await summary(api)
+    await api.sign_up()
+    client = ClientApi("http://test", api.token, transport=bridge(http))
+    parts = split_export(exported, 15000)
+    dry = await asyncio.to_thread(restore, client, exported, True, 15000)
+    done = await asyncio.to_thread(restore, client, exported, False, 15000)
+    again = await asyncio.to_thread(restore, client, exported, False, 15000)
+    assert len(parts) > 3 and sum(len(p["checkIns"]) for p in parts) == len(exported["checkIns"])
+    assert all(p["habits"] == exported["habits"] for p in parts)
+    assert (done["parts"], done["habitsCreated"], done["checkInsCreated"], done["unchanged"]) == (
+        len(parts), 5, len(exported["checkIns"]), 0)
+    assert (dry["habitsCreated"], dry["checkInsCreated"]) == (5, len(exported["checkIns"]))
+    assert (again["habitsCreated"], again["checkInsCreated"], again["unchanged"]) == (
+        0, 0, 5 + len(exported["checkIns"]) + 2 + 1)
+    assert await summary(api) == source
+
+
+async def test_two_identical_imports_at_once_store_each_row_once(api: Api) -> None:
+    import asyncio
+
+    await api.sign_up()
+    walk = await api.create_habit(startDate="2026-03-01")
+    rows = [{"habitId": walk["id"], "occurredAt": f"2026-03-{d:02d}T09:00:00+00:00", "idempotencyKey": f"w{d}"}
+            for d in range(1, 11)]
+    query = """mutation($i: CheckInsImportInput!) { checkInsImport(input: $i) {
+      ... on CheckInsImportReport { created skippedDuplicates } } }"""
+    outs = await asyncio.gather(*(api.data(query, {"i": {"rows": rows}}) for _ in range(3)))
+    reports = sorted((o["checkInsImport"]["created"], o["checkInsImport"]["skippedDuplicates"]) for o in outs)
+    assert reports == [(0, 10), (0, 10), (10, 0)]
+    assert await tables.CheckIn.count() == 10

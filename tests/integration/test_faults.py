@@ -1,0 +1,292 @@
+"""Faults against real PostgreSQL and Redis: private instances this module starts, stops and kills.
+
+- the database restarts under a running server: requests fail fast with UNAVAILABLE (never a hang,
+  never a traceback), /ready says 503, and the same process serves again once it is back;
+- Redis restarts: every acknowledged check-in is stored, the worker survives and the derived state
+  catches up;
+- a worker is killed with SIGKILL in the middle of a job: the job runs again elsewhere and awards
+  nothing twice;
+- SIGTERM lets the in-flight request finish before the server exits.
+
+Runs in CI's PostgreSQL pass (COMEBACK_TEST_DATABASE_URL set); the shared services are never touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import redis
+
+from tests.integration.processes import Process, Server, suite_env
+from tests.integration.throwaway import ThrowawayPostgres, ThrowawayRedis
+
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.skipif(not os.environ.get("COMEBACK_TEST_DATABASE_URL"),
+                       reason="fault tests run in the PostgreSQL + Redis pass (they start private instances)"),
+]
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+@dataclass
+class Stack:
+    root: Path
+    pg: ThrowawayPostgres
+    redis: ThrowawayRedis
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return suite_env(self.root, DATABASE_URL=self.pg.url, REDIS_URL=self.redis.url, **extra)
+
+    async def sql(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        connection = await asyncpg.connect(self.pg.url)
+        try:
+            return list(await connection.fetch(query, *args))
+        finally:
+            await connection.close()
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    # Not pytest's tmp dir: the `postgres` user running the cluster must be able to reach it.
+    root = Path(tempfile.mkdtemp(prefix="comeback-faults-"))
+    root.chmod(0o777)
+    pg = ThrowawayPostgres(root).init()
+    cache = ThrowawayRedis(root).start()
+    try:
+        yield Stack(root, pg, cache)
+    finally:
+        cache.stop()
+        pg.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+class Client:
+    def __init__(self, url: str) -> None:
+        self.url = url + "/graphql"
+        self.token: str | None = None
+
+    def post(self, query: str, timeout: float = 20, **variables: Any) -> httpx.Response:
+        headers = {"accept": GRAPHQL_RESPONSE}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
+        return httpx.post(self.url, json={"query": query, "variables": variables}, headers=headers, timeout=timeout)
+
+    def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.post(query, **variables)
+        doc: dict[str, Any] = response.json()
+        assert response.status_code == 200 and not doc.get("errors"), doc
+        return doc["data"]
+
+    def sign_up(self) -> str:
+        email = f"fault-{uuid.uuid4().hex[:10]}@example.com"
+        out = self.data('mutation($e: String!) { signUp(input: {email: $e, password: "long enough pw"}) '
+                        "{ ... on AuthPayload { token user { id } } } }", e=email)["signUp"]
+        self.token = out["token"]
+        return str(out["user"]["id"])
+
+    def habit(self, start: str | None = None) -> str:
+        start_arg = f', startDate: "{start}"' if start else ""
+        out = self.data(f'mutation {{ habitCreate(input: {{name: "Walk", category: WORKOUT, schedule: {{period: DAILY}}'
+                        f'{start_arg}}}) {{ ... on Habit {{ id }} }} }}')
+        return str(out["habitCreate"]["id"])
+
+    def check_in(self, habit: str, key: str | None = None) -> httpx.Response:
+        return self.post("mutation($h: ID!, $k: String) { habitCheckIn(input: {habitId: $h, idempotencyKey: $k}) "
+                         "{ __typename ... on CheckIn { id } } }", h=habit, k=key)
+
+    def awarded(self, key: str, within: float) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            response = self.post("{ achievements { key unlocked } }")
+            if response.status_code == 200:
+                data = response.json().get("data") or {}
+                if any(a["key"] == key and a["unlocked"] for a in data.get("achievements", [])):
+                    return True
+            time.sleep(0.25)
+        return False
+
+
+def started(server: Server) -> Server:
+    return server.start().wait_healthy(timeout=60)
+
+
+def test_database_restart_fails_cleanly_and_the_same_process_recovers(stack: Stack) -> None:
+    server = started(Server(stack.env(COMEBACK_EMBEDDED_WORKER="1"), stack.root / "db-restart.log"))
+    try:
+        client = Client(server.url)
+        client.sign_up()
+        habit = client.habit()
+        first = client.check_in(habit)
+        assert first.status_code == 200
+        stack.pg.stop("immediate")  # a crash, not a polite shutdown
+        outcomes = []
+        for query in ("{ me { id } }", "{ habits { id currentStreak } }"):
+            began = time.monotonic()
+            response = client.post(query)
+            outcomes.append((response.status_code, response.json(), time.monotonic() - began))
+        began = time.monotonic()
+        during = client.check_in(habit, key="during-outage")
+        outcomes.append((during.status_code, during.json(), time.monotonic() - began))
+        ready = httpx.get(server.url + "/ready", timeout=20)
+        for status, doc, seconds in outcomes:
+            assert seconds < 10, "a request hung while the database was down"
+            assert status == 503 and "data" not in doc, doc
+            assert [e["extensions"]["code"] for e in doc["errors"]] == ["UNAVAILABLE"], doc
+            assert "Traceback" not in json.dumps(doc) and "asyncpg" not in json.dumps(doc)
+        assert (ready.status_code, ready.json()["checks"]["database"]) == (503, False)
+        stack.pg.start()
+        deadline = time.monotonic() + 20
+        while client.post("{ me { id } }").status_code != 200:
+            assert time.monotonic() < deadline, "the server did not recover after the database came back"
+            time.sleep(0.2)
+        retried = client.check_in(habit, key="during-outage")  # the client retries its refused check-in
+        assert retried.status_code == 200 and retried.json()["data"]["habitCheckIn"]["__typename"] == "CheckIn"
+        assert httpx.get(server.url + "/ready", timeout=10).status_code == 200
+        count = client.data('query($h: ID!) { habit(id: $h) { checkIns(first: 10) { edges { cursor } } } }', h=habit)
+        assert len(count["habit"]["checkIns"]["edges"]) == 2, (count, retried.json(), first.json())
+        assert server.popen is not None and server.popen.poll() is None  # never restarted
+    finally:
+        server.stop()
+        if not _pg_up(stack):
+            stack.pg.start()
+
+
+def _pg_up(stack: Stack) -> bool:
+    try:
+        asyncio.run(stack.sql("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+def test_redis_restart_loses_no_check_in_and_jobs_resume(stack: Stack) -> None:
+    server = started(Server(stack.env(), stack.root / "redis-restart-serve.log"))
+    worker = Process(["worker"], stack.env(), stack.root / "redis-restart-worker.log").start()
+    try:
+        client = Client(server.url)
+        user = client.sign_up()
+        habit = client.habit(start=(datetime.now(UTC).date() - timedelta(days=2)).isoformat())
+        assert client.awarded("first-habit", within=20)
+        stack.redis.kill()
+        acknowledged = []
+        for i in range(5):
+            response = client.check_in(habit, key=f"while-redis-is-down-{i}")
+            assert response.status_code == 200, response.text
+            acknowledged.append(response.json()["data"]["habitCheckIn"]["id"])
+        time.sleep(1)
+        assert worker.popen is not None and worker.popen.poll() is None, "the worker died with Redis"
+        stack.redis.start()
+        # the sweep re-enqueues the stale user; the surviving worker recomputes
+        assert client.awarded("first-check-in", within=40), worker.output()[-3000:]
+        rows = asyncio.run(stack.sql("SELECT id::text FROM check_in WHERE owner = $1::uuid", user))
+        assert sorted(r["id"] for r in rows) == sorted(acknowledged)
+        deadline = time.monotonic() + 20
+        while asyncio.run(stack.sql("SELECT stale_since FROM app_user WHERE id = $1::uuid", user))[0][0] is not None:
+            assert time.monotonic() < deadline, "the user stayed stale"
+            time.sleep(0.25)
+        assert worker.popen.poll() is None
+    finally:
+        worker.stop()
+        server.stop()
+        if stack.redis.popen is None or stack.redis.popen.poll() is not None:
+            stack.redis.start()
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_nothing_is_awarded_twice(stack: Stack) -> None:
+    env = stack.env(COMEBACK_JOB_TIMEOUT_SECONDS="3")  # a dead worker's job is free again after ~13 s
+    server = started(Server(env, stack.root / "kill-serve.log"))
+    first = Process(["worker"], env, stack.root / "kill-worker-1.log")
+    second = Process(["worker"], env, stack.root / "kill-worker-2.log")
+    cache = redis.Redis.from_url(stack.redis.url)
+    try:
+        client = Client(server.url)
+        user = client.sign_up()
+        start = datetime.now(UTC).date() - timedelta(days=700)
+        habits = [client.habit(start=start.isoformat()) for _ in range(3)]
+        in_progress = f"arq:in-progress:recompute:{user}:first"
+        first.start()
+        killed_mid_job = False
+        for attempt in range(6):
+            # a long history makes the recompute slow enough to be caught running
+            rows = [{"habitId": h, "occurredAt": datetime.combine(start + timedelta(days=d), datetime.min.time(),
+                                                                   UTC).replace(hour=12).isoformat()}
+                    for h in habits for d in range(attempt * 100, attempt * 100 + 100)]
+            imported = client.data("mutation($rows: [CheckInImportRow!]!) { checkInsImport(input: {rows: $rows}) "
+                                   "{ __typename ... on CheckInsImportReport { created } } }", rows=rows)
+            assert imported["checkInsImport"]["__typename"] == "CheckInsImportReport", imported
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not cache.exists(in_progress):
+                time.sleep(0.001)
+            if cache.exists(in_progress):
+                first.kill()
+                killed_mid_job = True
+                break
+        assert killed_mid_job, "never caught the recompute running"
+        assert cache.exists(in_progress)  # claimed by a dead worker
+        second.start()
+        deadline = time.monotonic() + 60
+        while asyncio.run(stack.sql("SELECT stale_since FROM app_user WHERE id = $1::uuid", user))[0][0] is not None:
+            assert time.monotonic() < deadline, second.output()[-3000:]
+            time.sleep(0.5)
+        assert client.awarded("first-check-in", within=5)
+        duplicates = asyncio.run(stack.sql(
+            "SELECT owner, key, count(*) FROM achievement_award GROUP BY owner, key HAVING count(*) > 1 "
+            "UNION ALL SELECT owner, step_key, count(*) FROM step_unlock GROUP BY owner, step_key HAVING count(*) > 1"))
+        assert duplicates == []
+        awards = asyncio.run(stack.sql("SELECT count(*) FROM achievement_award WHERE owner = $1::uuid", user))[0][0]
+        assert awards >= 2
+    finally:
+        cache.close()
+        first.kill()
+        second.stop()
+        server.stop()
+
+
+def test_sigterm_lets_the_in_flight_request_finish(stack: Stack) -> None:
+    server = started(Server(stack.env(COMEBACK_EMBEDDED_WORKER="1"), stack.root / "shutdown.log"))
+    client = Client(server.url)
+    user = client.sign_up()
+    start = datetime.now(UTC).date() - timedelta(days=1500)
+    habits = [client.habit(start=start.isoformat()) for _ in range(3)]
+    rows = [{"habitId": h, "occurredAt": f"{start + timedelta(days=d)}T12:00:00+00:00"}
+            for h in habits for d in range(1500)]
+    result: dict[str, Any] = {}
+
+    def long_import() -> None:
+        began = time.monotonic()
+        response = client.post("mutation($rows: [CheckInImportRow!]!) { checkInsImport(input: {rows: $rows}) "
+                               "{ __typename ... on CheckInsImportReport { created } } }", timeout=60, rows=rows)
+        result.update(status=response.status_code, doc=response.json(), seconds=time.monotonic() - began)
+
+    thread = threading.Thread(target=long_import)
+    thread.start()
+    time.sleep(0.3)  # the request is being processed
+    server.signal(signal.SIGTERM)
+    thread.join(timeout=90)
+    assert server.popen is not None
+    exit_code = server.popen.wait(timeout=60)
+    assert result["status"] == 200, result
+    assert result["doc"]["data"]["checkInsImport"] == {"__typename": "CheckInsImportReport", "created": 4500}
+    assert result["seconds"] > 0.3  # it really was in flight when the signal came
+    # uvicorn shuts down gracefully, then re-raises the signal it caught (so supervisors see why it stopped)
+    assert exit_code in (0, -signal.SIGTERM), server.output()[-2000:]
+    assert "Traceback" not in server.output()
+    stored = asyncio.run(stack.sql("SELECT count(*) FROM check_in WHERE owner = $1::uuid", user))[0][0]
+    assert stored == 4500
