@@ -14,6 +14,7 @@ from server import broker, database
 from server.csv_export import export_check_ins_csv
 from server.engine import start_engine
 from server.graphql.http import make_controller
+from server.graphql.lean_post import lean_graphql_post
 from server.graphql.schema import build_schema
 from server.logs import protect_secrets
 from server.program.service import get_program
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     web = create_static_files_router(path="/", directories=[WEB_DIR], html_mode=True, name="web")
     return Litestar(
         route_handlers=[health, ready, graphql, export_check_ins_csv, web],
-        middleware=[rate_limit_middleware(settings)],
+        middleware=[rate_limit_middleware(settings), lean_graphql_post(schema, settings.max_body_bytes)],
         lifespan=[lifespan],
         debug=False,
         request_max_body_size=settings.max_body_bytes,

@@ -34,6 +34,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import broker, clock
+from server.asgi import header, read_body, replaying
 from server.errors import ErrorCode
 from server.graphql.context import bearer
 from server.graphql.limits import MAX_TOKENS
@@ -199,42 +200,6 @@ def _client_ip(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers") or ():
-        if key.lower() == name:
-            return str(value.decode("latin-1"))
-    return None
-
-
-async def _read_body(receive: Receive, cap: int) -> tuple[bytes, list[Any], bool]:
-    """The request body (up to `cap` bytes), the messages read, and whether all of it was read."""
-    messages: list[Any] = []
-    size, chunks = 0, list[bytes]()
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            return b"".join(chunks), messages, True
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks), messages, True
-        if size > cap:
-            return b"", messages, False
-
-
-def _replaying(messages: list[Any], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replay() -> Any:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay
-
-
 class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, limiter: RateLimiter, max_body: int = 1024 * 1024) -> None:
         self.app = app
@@ -246,13 +211,13 @@ class RateLimitMiddleware:
         if scope["type"] != ScopeType.HTTP or not limiter.enabled or not scope["path"].startswith(LIMITED_PATHS):
             await self.app(scope, receive, send)
             return
-        secret = bearer(_header(scope, b"authorization"))
+        secret = bearer(header(scope, b"authorization"))
         decisions: list[Decision] = []
         if secret and limiter.per_token:
             decisions.append(await limiter.hit(token_bucket(secret), limiter.per_token))
         if limiter.per_ip_auth and scope["path"] == "/graphql" and scope.get("method") == "POST":
-            body, messages, complete = await _read_body(receive, self.max_body)
-            receive = _replaying(messages, receive)
+            body, messages, complete = await read_body(receive, self.max_body)
+            receive = replaying(messages, receive)
             # A body too large to inspect is refused by the app (413) before it runs anything.
             attempts = auth_attempts(body) if complete else 0
             if attempts or not secret:

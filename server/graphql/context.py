@@ -27,12 +27,16 @@ def bearer(value: object) -> str | None:
 
 class Context(BaseContext, kw_only=True):
     connection_params: dict[str, Any] | None = None
+    # The Authorization header, when the request is served without a Litestar Request (lean_post.py).
+    authorization: str | None = None
     viewer_task: Any = None
     loaders_: Any = None
 
     def _secret(self) -> str | None:
         if self.request is not None:
             return bearer(self.request.headers.get("authorization"))
+        if self.websocket is None:
+            return bearer(self.authorization)
         params = self.connection_params or {}
         return bearer(params.get("authorization") or params.get("Authorization"))
 

@@ -72,6 +72,33 @@ def error_document(message: str, code: ErrorCode) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code.value}}]}
 
 
+def finish_result(result: ExecutionResult) -> tuple[GraphQLHTTPResponse, str | None]:
+    """The response document for a result, and the error code when it is a request error.
+
+    Errors raised before execution (e.g. syntax errors) bypass the schema's extensions, so every
+    error is finished (coded, masked) here too; finishing twice changes nothing.
+    """
+    if result.errors:
+        result.errors = [finish_error(e) for e in result.errors]
+    body = process_result(result)
+    if not is_request_error(result):
+        return body, None
+    body.pop("data", None)  # the spec: a request error has no data entry
+    return body, (result.errors[0].extensions or {}).get("code", "")  # type: ignore[index]
+
+
+def request_error_status(code: str | None, media: str) -> tuple[int, dict[str, str]]:
+    """HTTP status and headers of a result: 200, except request errors asked for in the new media type."""
+    if code is None or media != GRAPHQL_RESPONSE_JSON:
+        return 200, {}
+    status = _REQUEST_ERROR_STATUS.get(code, 400)
+    if status == 401:
+        return status, {"WWW-Authenticate": "Bearer"}
+    if status == 503:
+        return status, {"Retry-After": "5"}
+    return status, {}
+
+
 def make_controller(schema: BaseSchema, *, graphiql: bool, path: str = "/graphql") -> type:
     base = make_graphql_controller(
         schema,
@@ -95,23 +122,15 @@ def make_controller(schema: BaseSchema, *, graphiql: bool, path: str = "/graphql
                 return _transport_error(request, error, media)
             if response.media_type == JSON:  # a GraphQL result (not the IDE's HTML)
                 response.media_type = media
-                code = request.state.get(_STATE_KEY)
-                if code is not None and media == GRAPHQL_RESPONSE_JSON:
-                    response.status_code = _REQUEST_ERROR_STATUS.get(code, 400)
-                    if response.status_code == 401:
-                        response.headers["WWW-Authenticate"] = "Bearer"
-                    elif response.status_code == 503:
-                        response.headers["Retry-After"] = "5"
+                status, headers = request_error_status(request.state.get(_STATE_KEY), media)
+                response.status_code = status
+                response.headers.update(headers)
             return response
 
         async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-            # Errors raised before execution (e.g. syntax errors) bypass schema extensions.
-            if result.errors:
-                result.errors = [finish_error(e) for e in result.errors]
-            body = process_result(result)
-            if is_request_error(result):
-                body.pop("data", None)  # the spec: a request error has no data entry
-                request.state[_STATE_KEY] = (result.errors[0].extensions or {}).get("code")  # type: ignore[index]
+            body, code = finish_result(result)
+            if code is not None:
+                request.state[_STATE_KEY] = code
             return body
 
     return GraphQLController

@@ -15,6 +15,7 @@ from graphql import (
     SKIP,
     ArgumentNode,
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -207,6 +208,22 @@ def _bad_input(message: str, field: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": field})
 
 
+_NUL_ARGUMENTS: dict[str, str | None] = {}  # query text -> the first argument holding a NUL (or None)
+
+
+def _nul_argument(query: str | None, document: DocumentNode) -> str | None:
+    # A document's literals never change, so each query text is walked once (a bounded memo).
+    if query is not None and query in _NUL_ARGUMENTS:
+        return _NUL_ARGUMENTS[query]
+    finder = _NulArguments()
+    visit(document, finder)
+    if query is not None:
+        if len(_NUL_ARGUMENTS) >= 512:
+            _NUL_ARGUMENTS.clear()
+        _NUL_ARGUMENTS[query] = finder.found
+    return finder.found
+
+
 class RefuseNulCharacters(SchemaExtension):
     """No text may hold U+0000: PostgreSQL cannot store it, so it is refused at the door, for every
     argument and variable alike (a BAD_USER_INPUT naming the argument or variable)."""
@@ -217,9 +234,7 @@ class RefuseNulCharacters(SchemaExtension):
             if _nul_in(value):
                 raise _bad_input(f"${name} holds a NUL (\\u0000) character, which text may not contain", name)
         if context.graphql_document is not None:
-            finder = _NulArguments()
-            visit(context.graphql_document, finder)
-            if finder.found is not None:
-                raise _bad_input(f"{finder.found} holds a NUL (\\u0000) character, which text may not contain",
-                                 finder.found)
+            found = _nul_argument(context.query, context.graphql_document)
+            if found is not None:
+                raise _bad_input(f"{found} holds a NUL (\\u0000) character, which text may not contain", found)
         yield

@@ -50,7 +50,7 @@ class AuthExtension(SchemaExtension):
                          if isinstance(d, FragmentDefinitionNode)}
             private = [name for name in root_fields(operation.selection_set, fragments) if name not in PUBLIC_FIELDS]
             if private:
-                if context.context.request is None:  # a WebSocket: every operation checks the token afresh
+                if context.context.websocket is not None:  # a WebSocket: every operation checks the token afresh
                     context.context.forget_viewer()
                 viewer = await context.context.viewer()
                 if viewer is None:

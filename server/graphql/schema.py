@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits, journal, portability, program, progress
 from server.graphql.errors import FinishErrors
+from server.graphql.execution import LeafFastExecutionContext
 from server.graphql.limits import MAX_TOKENS, RefuseNulCharacters, ValidationLimits
 from server.graphql.permissions import AuthExtension
 
@@ -50,6 +51,7 @@ def build_schema(introspection: bool = True) -> Schema:
 
         extensions.append(DisableIntrospection)
     return Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
+                  execution_context_class=LeafFastExecutionContext,
                   config=StrawberryConfig(auto_camel_case=True, scalar_map=portability.SCALARS))
 
 
