@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import re
 import signal
 import socket
@@ -41,9 +40,18 @@ if os.environ.get("COMEBACK_BENCH_REDIS_URL"):
 os.environ.setdefault("COMEBACK_DATA_DIR", tempfile.mkdtemp(prefix="comeback-bench-http-"))
 os.environ["PICCOLO_CONF"] = "server.database"
 os.environ["COMEBACK_LOG_LEVEL"] = "WARNING"
+# Rate limits would refuse a load test, and the baseline routes are not limited: measured without
+# them unless --rate-limits asks (then both sides of the check-in figure pay one Redis round trip).
+if "--rate-limits" not in sys.argv:
+    os.environ["COMEBACK_RATE_LIMIT_PER_MINUTE"] = "0"
+    os.environ["COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE"] = "0"
+else:
+    os.environ["COMEBACK_RATE_LIMIT_PER_MINUTE"] = "100000000"
+    os.environ["COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE"] = "100000000"
 
 import httpx
 
+from bench.machine import describe
 from server import database
 from server.accounts import service as accounts
 from server.accounts.model import Scope
@@ -191,7 +199,7 @@ def rss_kib(pid: int) -> int:
 
 
 def measure(port: int, token: str, habit: str, seconds: int, runs: int, connections: int,
-            tmp: Path, only: set[str]) -> dict[str, dict]:
+            tmp: Path, only: set[str], server_pid: int) -> dict[str, dict]:
     base = f"http://127.0.0.1:{port}"
     today = datetime.now(UTC).date()
     variables = {"f": (today - timedelta(days=29)).isoformat(), "t": today.isoformat()}
@@ -212,12 +220,14 @@ def measure(port: int, token: str, habit: str, seconds: int, runs: int, connecti
             continue
         wrk(g_url, 2, connections, g_script)  # warm-up
         wrk(b_url, 2, connections, b_script)
-        g, b = [], []
+        g, b, rss = [], [], []
         for _ in range(runs):
             g.append(wrk(g_url, seconds, connections, g_script))
             b.append(wrk(b_url, seconds, connections, b_script))
+            rss.append(rss_kib(server_pid))
         report[name] = {"graphql_rps": stats(g), "baseline_rps": stats(b),
-                        "ratio": stats([x / y for x, y in zip(g, b, strict=True)])}
+                        "ratio": stats([x / y for x, y in zip(g, b, strict=True)]),
+                        "server_rss_kib_after_each_run": rss}
         print(f"  {name}: graphql {statistics.median(g):.0f} rps, baseline {statistics.median(b):.0f} rps, "
               f"ratio {report[name]['ratio']['median']:.3f}", file=sys.stderr)
     return report
@@ -229,6 +239,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--scale-out", action="store_true")
+    parser.add_argument("--rate-limits", action="store_true", help="keep per-token rate limiting on (very high limit)")
     args = parser.parse_args()
     token, habit = asyncio.run(seed())
     graphql_queries, baseline_queries = asyncio.run(count_dashboard(token))
@@ -239,7 +250,7 @@ def main() -> None:
         server_pid = procs.procs[0].pid
         rss_rest = rss_kib(server_pid)
         report: dict = measure(port, token, habit, args.seconds, args.runs, args.connections, tmp,
-                               {"trivial", "check_in", "dashboard"})
+                               {"trivial", "check_in", "dashboard"}, server_pid)
         report["dashboard"]["sql_statements"] = {"graphql": graphql_queries, "baseline": baseline_queries}
         report["memory_kib"] = {"server_rss_at_rest": rss_rest, "server_rss_after": rss_kib(server_pid)}
     finally:
@@ -269,8 +280,7 @@ def main() -> None:
                                    "ratio": stats([t / single for t in totals])}
         finally:
             procs.stop()
-    report["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
-                         "cpus": os.cpu_count(), "engine": "postgres" if os.environ.get("DATABASE_URL") else "sqlite",
+    report["machine"] = {**describe(), "engine": "postgres" if os.environ.get("DATABASE_URL") else "sqlite",
                          "redis": "configured" if os.environ.get("REDIS_URL") else "embedded",
                          "connections": args.connections, "seconds": args.seconds, "runs": args.runs}
     report["date"] = date.today().isoformat()
@@ -288,7 +298,9 @@ def main() -> None:
     lines.append("")
     lines.append(f"Dashboard SQL statements: GraphQL {graphql_queries}, hand-written {baseline_queries}. "
                  f"Server RSS: {report['memory_kib']['server_rss_at_rest'] // 1024} MiB at rest, "
-                 f"{report['memory_kib']['server_rss_after'] // 1024} MiB after.")
+                 f"{report['memory_kib']['server_rss_after'] // 1024} MiB after; after each dashboard run: "
+                 + ", ".join(f"{k // 1024}" for k in report["dashboard"]["server_rss_kib_after_each_run"])
+                 + " MiB.")
     if "scale_out" in report:
         s = report["scale_out"]
         lines.append(f"Scale-out check-in: 2+2 {s['two_plus_two_rps']['median']:.0f} rps vs 1+1 "
