@@ -182,3 +182,33 @@ async def test_backfilled_fortnight_unlocks_foundation_and_a_month_away_lowers_c
         clock.travel(timedelta(0))
     assert "foundation-14" in stored
     assert score_later < score_then
+
+
+async def test_enqueue_writes_a_job_arq_reads_and_coalesces_until_it_is_gone() -> None:
+    from arq.jobs import Job, JobStatus
+
+    from server.jobs import RECOMPUTE, enqueue_recompute, recompute_job_id
+
+    # given a real Redis without a worker
+    running = await start_engine(get_settings(), run_worker=False)
+    try:
+        assert running.broker is not None
+        pool = running.broker.pool
+        await pool.flushdb()
+        uid = UUID(int=7)
+        # when the same user's recompute is asked for three times
+        outcomes = [await enqueue_recompute(pool, uid) for _ in range(3)]
+        # then one job waits, with arq's own encoding, queue entry and expiry
+        assert outcomes == [True, False, False]
+        job = Job(recompute_job_id(uid), pool)
+        assert await job.status() is JobStatus.queued
+        info = await job.info()
+        assert info is not None and (info.function, info.args) == (RECOMPUTE, (str(uid),))
+        assert 0 < await pool.pttl(f"arq:job:{recompute_job_id(uid)}") <= pool.expires_extra_ms
+        # and the follow-up id is a separate slot, for a change made while the first one runs
+        assert await enqueue_recompute(pool, uid, follow_up=True) is True
+        # once the job is gone, a new one can be queued
+        await pool.delete(f"arq:job:{recompute_job_id(uid)}")
+        assert await enqueue_recompute(pool, uid) is True
+    finally:
+        await running.stop()
