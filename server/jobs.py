@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
@@ -24,6 +26,9 @@ return 1
 """
 
 
+_scripts: WeakKeyDictionary[ArqRedis, Any] = WeakKeyDictionary()  # the script's handle, per pool
+
+
 def recompute_job_id(user_id: UUID, follow_up: bool = False) -> str:
     # One queued recompute per user: a burst of check-ins costs one job. A running job still
     # holds its id, so a change made meanwhile is picked up by a follow-up under a second id.
@@ -35,7 +40,9 @@ async def enqueue_recompute(pool: ArqRedis, user_id: UUID, follow_up: bool = Fal
     job_id = recompute_job_id(user_id, follow_up)
     now = timestamp_ms()
     job = serialize_job(RECOMPUTE, (str(user_id),), {}, None, now, serializer=pool.job_serializer)
-    script = pool.register_script(_ENQUEUE_UNLESS_PRESENT)
+    script = _scripts.get(pool)
+    if script is None:
+        script = _scripts[pool] = pool.register_script(_ENQUEUE_UNLESS_PRESENT)
     queued = await script(keys=[job_key_prefix + job_id, result_key_prefix + job_id, pool.default_queue_name],
                           args=[pool.expires_extra_ms, job, now, job_id])
     return bool(queued)
