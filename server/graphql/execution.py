@@ -29,7 +29,7 @@ def _plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> tup
     if key in _PLANS:
         return _PLANS[key]
     leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-    plan = None
+    plan: tuple[Any, Any] | None = None
     if getattr(field.resolve, "_is_default", False) and not field.args and is_leaf_type(leaf):
         definition = field.extensions.get("strawberry-definition")
         # Strawberry's basic-field resolver is `default_resolver(source, python_name)`: with the
@@ -37,7 +37,7 @@ def _plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> tup
         if definition is not None and definition.base_resolver is None and definition.default_resolver is getattr:
             plan = (attrgetter(definition.python_name), leaf)
         else:
-            resolve = field.resolve
+            resolve: Any = field.resolve
             plan = (lambda source: resolve(source, None), leaf)
     _PLANS[key] = plan
     return plan

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from strawberry.schema import BaseSchema
@@ -56,7 +57,7 @@ class LeanGraphQLPost:
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST" \
+        if scope["type"] != ScopeType.HTTP or scope["path"] != self.path or scope["method"] != "POST" \
                 or not _is_json(header(scope, b"content-type")):
             await self.app(scope, receive, send)
             return
