@@ -5,9 +5,9 @@
     COMEBACK_BENCH_REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench
         # also PostgreSQL + Redis and the scale-out figure (that database is EMPTIED)
 
-Runs bench.http and bench.recompute as separate processes (each its own server and load
-generator), then writes bench/results/report.md and report.json from what they wrote. Pass
---quick for shorter runs while iterating (the report says so).
+Runs bench.http, bench.recompute (and, with PostgreSQL + Redis, bench.memory) as separate
+processes (each its own server and load generator), then writes bench/results/report.md and
+report.json from what they wrote. Pass --quick for shorter runs while iterating (the report says so).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def main() -> None:
     if os.environ.get("COMEBACK_BENCH_DATABASE_URL") and os.environ.get("COMEBACK_BENCH_REDIS_URL"):
         _run("bench.http", "--seconds", seconds, "--runs", "3", "--scale-out", env=dict(os.environ))
         _run("bench.recompute", "--users", users, "--runs", "3", env=dict(os.environ))
+        _run("bench.memory", "--users", "1000" if args.quick else "10000", env=dict(os.environ))
     produced = sorted((p for p in RESULTS.glob("*.json") if p.stat().st_mtime >= started and p.stem != "report"),
                       key=lambda p: p.stat().st_mtime)
     report = {"date": date.today().isoformat(), "quick": args.quick, "machine": describe(),

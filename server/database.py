@@ -6,12 +6,13 @@ Piccolo finds its engine through PICCOLO_CONF; `server.cli` and the tests point 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
@@ -98,6 +99,24 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with DB.transaction():
             yield
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
+
+
+@overload
+async def concurrently(a: Awaitable[A], b: Awaitable[B], /) -> tuple[A, B]: ...
+@overload
+async def concurrently(a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D], /) -> tuple[A, B, C, D]: ...
+async def concurrently(*steps: Awaitable[Any]) -> tuple[Any, ...]:
+    """Independent reads at once on PostgreSQL (each takes its own pooled connection, so their round
+    trips overlap); one after the other inside a transaction (one connection) and on SQLite."""
+    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
+        return tuple(await asyncio.gather(*steps))
+    return tuple([await step for step in steps])
 
 
 def is_unique_violation(error: BaseException) -> bool:

@@ -1,7 +1,7 @@
 """The closed set of achievement rule kinds and their pure evaluation against a user's activity.
 
-Everything a rule needs is derived once per activity (`facts_of`): one `summarize` and one
-`habit_days` per habit, shared by all rules, so evaluating the whole catalogue stays cheap.
+Everything a rule needs is derived once per activity (`facts_of`): one streak walk per habit,
+shared by all rules, so evaluating the whole catalogue stays cheap.
 Habits count whether archived or not: achievements are about what was achieved.
 """
 
@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from server.activity import Activity, HabitActivity
-from server.habits.days import date_range, week_start
-from server.habits.model import Category, DayStatus, HabitDay, Kind, Schedule, StreakUnit
+from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
 from server.habits.timeline import walk
 
 FOCUS_CATEGORIES = (Category.WORKOUT, Category.READING, Category.HYGIENE, Category.FRIENDS)
@@ -75,7 +74,8 @@ class HabitFacts:
     schedule: Schedule
     streak_unit: StreakUnit
     longest_streak: int
-    days: tuple[HabitDay, ...]  # start_date through today, with the streak walk's statuses
+    start: date  # the habit's start_date: the day of statuses[0]
+    statuses: tuple[DayStatus, ...]  # start_date through today, as the streak walk gave them
     done_weeks: frozenset[date]  # Mondays of the calendar weeks with at least one DONE day
     check_in_days: int  # days with some quantity logged
     reading_pages: float  # quantity logged through today when the unit is pages, else 0
@@ -204,23 +204,29 @@ _MEASURES: Mapping[RuleKind, Callable[[Facts, Mapping[str, int]], int]] = {
 
 def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
     rules, log = habit.rules, habit.log
+    start = rules.start_date
     # One streak walk serves every rule (summarize would walk again and compute strength too).
     timeline = walk(rules, log, today)
-    days = tuple(HabitDay(d, float(log.quantities.get(d, 0.0)), timeline.status(d))
-                 for d in date_range(rules.start_date, today))
+    statuses = timeline.statuses  # one per day from start_date through today (none before it starts)
     streak_unit = StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit
-    logged = [day.quantity for day in days if day.quantity > 0]
+    # Quantities logged from start_date through today, in day order; only the logged days need visiting.
+    logged = [q for _, q in sorted((d, float(q)) for d, q in log.quantities.items() if start <= d <= today) if q > 0]
     pages = 0.0
     if habit.category is Category.READING and habit.kind is Kind.BUILD and _unit(habit) in PAGE_UNITS:
         pages = sum(logged)
-    done_weeks = frozenset(week_start(day.date) for day in days if day.status is DayStatus.DONE)
+    # Calendar weeks (their Mondays) with a DONE day; in ordinals, Monday is o - (o + 6) % 7.
+    first = start.toordinal()
+    done_weeks = frozenset(map(date.fromordinal, {
+        o - (o + 6) % 7 for o in (first + index for index, status in enumerate(statuses) if status is DayStatus.DONE)
+    }))
     return HabitFacts(
         habit.category,
         habit.kind,
         rules.schedule,
         streak_unit,
         timeline.longest_streak,
-        days,
+        start,
+        statuses,
         done_weeks,
         len(logged),
         pages,
@@ -246,22 +252,25 @@ def _rebuilt(habit: HabitFacts, streak: int, today: date) -> bool:
     """A streak of `streak` done days was broken by a miss (not frozen, not skipped), then built again."""
     run = 0
     lost_one = False
-    for day in habit.days:
-        due = habit.schedule.is_due(day.date)
-        if day.status is DayStatus.DONE and due:
+    schedule, start = habit.schedule, habit.start
+    every_day = schedule.period is not Period.WEEKDAYS  # Schedule.is_due is True on every day then
+    before_today = (today - start).days  # statuses[i] is the day start + i; today is the last
+    for index, status in enumerate(habit.statuses):
+        due = every_day or schedule.is_due(start + timedelta(days=index))
+        if status is DayStatus.DONE and due:
             run += 1
             if lost_one and run >= streak:
                 return True
-        elif _breaks(day, due, today):
+        elif _breaks(status, due, index < before_today):
             lost_one = lost_one or run >= streak
             run = 0
         # SKIPPED, FROZEN, today's PENDING and any day that is not due neither add nor break.
     return False
 
 
-def _breaks(day: HabitDay, due: bool, today: date) -> bool:
+def _breaks(status: DayStatus, due: bool, before_today: bool) -> bool:
     # The streak walk resets on a due day before today that is not done: MISSED when empty,
     # PARTIAL when something short of the target was logged. Frozen and skipped days do not reset.
-    if day.status is DayStatus.MISSED:
+    if status is DayStatus.MISSED:
         return True
-    return day.status is DayStatus.PARTIAL and due and day.date < today
+    return status is DayStatus.PARTIAL and due and before_today

@@ -26,10 +26,11 @@ def _stored(row: dict[str, Any]) -> StoredDay:
     return StoredDay(row["day"], row["score"], json.loads(row["components"]), row["computed_at"])
 
 
-async def days_since(owner: UUID, since: date) -> dict[date, StoredDay]:
-    rows = await T.select(T.day, T.score, T.components, T.computed_at).where(
-        (T.owner == owner) & (T.day >= since))
-    return {r["day"]: _stored(r) for r in rows}
+async def scores_since(owner: UUID, since: date) -> dict[date, tuple[float, str]]:
+    """Stored score and components JSON text per day from `since`: the recompute compares texts
+    first and parses only when they differ."""
+    rows = await T.select(T.day, T.score, T.components).where((T.owner == owner) & (T.day >= since))
+    return {r["day"]: (r["score"], r["components"]) for r in rows}
 
 
 async def latest(owner: UUID) -> StoredDay | None:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from server.activity import Activity, HabitActivity
 from server.habits.model import Category, Kind
@@ -91,15 +92,21 @@ def confidence_history(activity: Activity, days: int) -> list[ConfidenceResult]:
 
 def combine(day: date, values: Mapping[str, float]) -> ConfidenceResult:
     """The score is the weighted mean of the component values in use, by the base weights."""
-    keys = [key for key in COMPONENTS if key in values]
-    units = _weight_units([COMPONENTS[key][1] for key in keys])
-    rounded = [round(min(100.0, max(0.0, values[key])), 2) for key in keys]
+    layout = _layout(tuple(key for key in COMPONENTS if key in values))
+    rounded = [round(min(100.0, max(0.0, values[key])), 2) for key, _, _ in layout]
     components = tuple(
-        Component(key, COMPONENTS[key][0], share / _WEIGHT_UNITS, value)
-        for key, share, value in zip(keys, units, rounded, strict=True)
+        Component(key, label, share / _WEIGHT_UNITS, value)
+        for (key, label, share), value in zip(layout, rounded, strict=True)
     )
-    total = math.fsum(share * value for share, value in zip(units, rounded, strict=True)) / _WEIGHT_UNITS
+    total = math.fsum(share * value for (_, _, share), value in zip(layout, rounded, strict=True)) / _WEIGHT_UNITS
     return ConfidenceResult(day, round(min(100.0, max(0.0, total)), 2), components)
+
+
+@lru_cache(maxsize=256)
+def _layout(keys: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+    """(key, label, share in 1/10000) of the components in use: a pure function of which are in use."""
+    units = _weight_units([COMPONENTS[key][1] for key in keys])
+    return tuple((key, COMPONENTS[key][0], share) for key, share in zip(keys, units, strict=True))
 
 
 class _Scorer:
@@ -107,7 +114,8 @@ class _Scorer:
 
     def __init__(self, activity: Activity, until: date) -> None:
         self._habits = [(habit, component_key(habit), _series_reader(habit, until)) for habit in activity.habits]
-        self._starts = [habit.rules.start_date for habit in activity.habits]
+        starts = [habit.rules.start_date for habit in activity.habits]
+        self._first_start = min(starts, default=None)
         self._journal = Counter(entry.day for entry in activity.journal)
         self._first_entry = min(self._journal, default=None)
 
@@ -123,10 +131,12 @@ class _Scorer:
         return combine(day, values)
 
     def _reflecting(self, day: date) -> bool:
-        has_habit = any(start <= day for start in self._starts)
+        has_habit = self._first_start is not None and self._first_start <= day
         return has_habit or (self._first_entry is not None and self._first_entry <= day)
 
     def _entries_in_window(self, day: date) -> int:
+        if not self._journal:
+            return 0
         return sum(self._journal.get(day - timedelta(days=back), 0) for back in range(REFLECTION_WINDOW_DAYS))
 
 

@@ -132,13 +132,20 @@ async def mark_undone(check_in_id: UUID, now: datetime) -> None:
     await C.update({C.undone_at: now}).where((C.id == check_in_id) & C.undone_at.is_null())
 
 
+# A day's total adds its check-ins in the order they happened. Float addition is not associative, so
+# without an order a plan change (sort vs hash, another index) could move a total by its last bit;
+# PostgreSQL honours ORDER BY in any aggregate. SQLite keeps plain SUM (ORDER BY inside an aggregate
+# needs SQLite 3.44), and there habits_with_logs runs this very query.
+_DAY_TOTAL = "SUM(quantity ORDER BY occurred_at, id)" if DB.engine_type == "postgres" else "SUM(quantity)"
+
+
 async def logs_for(habit_ids: Sequence[UUID]) -> dict[UUID, HabitLog]:
     """Each habit's per-day totals and skips: two queries for any number of habits."""
     if not habit_ids:
         return {}
     ids = list(habit_ids)
     totals = await C.raw(
-        "SELECT habit, day, SUM(quantity) AS total FROM check_in "
+        f"SELECT habit, day, {_DAY_TOTAL} AS total FROM check_in "
         f"WHERE undone_at IS NULL AND habit IN ({', '.join('{}' for _ in ids)}) GROUP BY habit, day",
         *ids,
     )
@@ -150,6 +157,35 @@ async def logs_for(habit_ids: Sequence[UUID]) -> dict[UUID, HabitLog]:
     for row in skips:
         skipped[row["habit"]].add(row["day"])
     return {hid: HabitLog(quantities.get(hid, {}), frozenset(skipped.get(hid, ()))) for hid in ids}
+
+
+# One round trip on PostgreSQL for what list_habits + logs_for read in three: each habit row with its
+# per-day totals and its skips as arrays (a lateral aggregate per habit walks the (habit, day) index).
+_HABITS_WITH_LOGS_PG = (
+    "SELECT h.*, l.days AS log_days, l.totals AS log_totals, k.skips AS log_skips FROM habit h "
+    "LEFT JOIN LATERAL (SELECT array_agg(g.day) AS days, array_agg(g.total) AS totals FROM "
+    "(SELECT c.day, SUM(c.quantity ORDER BY c.occurred_at, c.id) AS total FROM check_in c "
+    "WHERE c.habit = h.id AND c.undone_at IS NULL "
+    "GROUP BY c.day) g) l ON true "
+    "LEFT JOIN LATERAL (SELECT array_agg(s.day) AS skips FROM habit_skip s WHERE s.habit = h.id) k ON true "
+    "WHERE h.owner = {} ORDER BY h.created_at, h.id"
+)
+
+
+async def habits_with_logs(owner: UUID) -> tuple[list[HabitRecord], dict[UUID, HabitLog]]:
+    """All of an owner's habits, archived ones included, in list_habits order, with logs_for's logs."""
+    if DB.engine_type != "postgres":
+        records = await list_habits(owner, include_archived=True)
+        return records, await logs_for([h.id for h in records])
+    rows = await H.raw(_HABITS_WITH_LOGS_PG, owner)
+    records, logs = [], {}
+    for row in rows:
+        record = _habit(row)
+        records.append(record)
+        days, totals = row["log_days"] or (), row["log_totals"] or ()
+        logs[record.id] = HabitLog(dict(zip(days, map(float, totals), strict=True)),
+                                   frozenset(row["log_skips"] or ()))
+    return records, logs
 
 
 def _uuid(value: Any) -> UUID:

@@ -39,19 +39,28 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
         num, den = 2 * num, 2 * den
     target, skips, keep = rules.target, log.skips, 1 - m
     days = list(date_range(rules.start_date, today))
-    quantities = [log.quantities.get(day, 0.0) for day in days]
+    get = log.quantities.get
+    quantities = [get(day, 0.0) for day in days]
     # Negative totals would be a data error; they count as nothing rather than as debt.
     shares = [0.0 if q <= 0 else 1.0 if q >= target else q / target for q in quantities]
+    if den == 1 and num == 1:
+        # A one-day window (daily habits): the window's sum is the day's own share, exactly.
+        ratios = shares
+    else:
+        # Summed afresh each day (at most 14 terms) rather than as a running total, which
+        # would drift off exact values like 1.0 once partial shares have left the window.
+        # Days before start_date fall outside the slice and so count as 0.
+        ratios = [sum(shares[index - den + 1 if index >= den else 0 : index + 1]) / num
+                  for index in range(len(shares))]
+    # A skipped day short of its target leaves the score unchanged.
+    held = {index for index, day in enumerate(days) if day in skips and quantities[index] < target} if skips else ()
     scores: list[float] = []
+    append = scores.append
     s = 0.0
-    for index, day in enumerate(days):
-        if not (day in skips and quantities[index] < target):
-            # Summed afresh each day (at most 14 terms) rather than as a running total, which
-            # would drift off exact values like 1.0 once partial shares have left the window.
-            # Days before start_date fall outside the slice and so count as 0.
-            ratio = sum(shares[index - den + 1 if index >= den else 0 : index + 1]) / num
+    for index, ratio in enumerate(ratios):
+        if index not in held:
             s = s * m + (1.0 if ratio >= 1 else ratio) * keep
-        scores.append(100 * s)
+        append(100 * s)
     return scores
 
 

@@ -44,22 +44,31 @@ def walk(rules: HabitRules, log: HabitLog, today: date) -> Timeline:
 
 def _walk_scheduled_days(rules: HabitRules, log: HabitLog, today: date) -> Timeline:
     quantities, skips, target, schedule = log.quantities, log.skips, rules.target, rules.schedule
+    # Schedule.is_due, unrolled: this loop runs once per day of every habit's history.
+    every_day = schedule.period is not Period.WEEKDAYS
+    weekdays = schedule.weekdays
+    get = quantities.get
     statuses: list[DayStatus] = []
+    append = statuses.append
     streak = longest = held = 0
     # Done scheduled days since the streak last reset; freezes are earned on multiples of 7.
     run = 0
     for day in date_range(rules.start_date, today):
-        quantity = quantities.get(day, 0.0)
-        if not schedule.is_due(day):
-            statuses.append(_unscheduled_status(quantity, day in skips, target))
+        quantity = get(day, 0.0)
+        if not (every_day or day.isoweekday() in weekdays):
+            append(_unscheduled_status(quantity, day in skips, target))
             continue
         if quantity >= target:
-            status = DayStatus.DONE
+            append(DayStatus.DONE)
             streak += 1
             run += 1
             if run % FREEZE_EARN_RUN == 0:
                 held = min(MAX_FREEZES, held + 1)
-        elif day in skips:
+            # Only a done day lengthens the streak, so only it can set a new longest.
+            if streak > longest:
+                longest = streak
+            continue
+        if day in skips:
             status = DayStatus.SKIPPED
         elif day == today:
             # Today can still be done, so it is never a miss and never costs a freeze.
@@ -70,8 +79,7 @@ def _walk_scheduled_days(rules: HabitRules, log: HabitLog, today: date) -> Timel
         else:
             streak = run = 0
             status = DayStatus.PARTIAL if quantity > 0 else DayStatus.MISSED
-        statuses.append(status)
-        longest = max(longest, streak)
+        append(status)
     return Timeline(rules.start_date, today, tuple(statuses), streak, longest, held)
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from server.accounts import tables as accounts
 from server.accounts.model import Account
 from server.activity import Activity, HabitActivity, JournalActivity
+from server.database import concurrently
 from server.habits import repository as habits
 from server.journal import repository as journal
 
@@ -16,10 +17,9 @@ U = accounts.User
 
 
 async def load_activity(account: Account, today: date) -> Activity:
-    """Everything the pure rules need about one user: 3 queries whatever the history length."""
-    records = await habits.list_habits(account.id, include_archived=True)
-    logs = await habits.logs_for([h.id for h in records])
-    entries = await journal.activity(account.id)
+    """Everything the pure rules need about one user, whatever the history length: 2 queries on
+    PostgreSQL (run concurrently), 4 on SQLite."""
+    (records, logs), entries = await concurrently(habits.habits_with_logs(account.id), journal.activity(account.id))
 
     def local(at: datetime) -> date:
         return account.today(at)
@@ -37,9 +37,12 @@ async def load_activity(account: Account, today: date) -> Activity:
 
 
 async def finish(account_id: UUID, started_at: datetime, today: date) -> None:
-    """Clear the stale mark unless something changed after this recompute started."""
-    await U.update({U.stale_since: None}).where((U.id == account_id) & (U.stale_since <= started_at))
-    await U.update({U.derived_for: today}).where(U.id == account_id)
+    """Record the day derived for, and clear the stale mark unless something changed after this
+    recompute started: one statement, atomic on its own."""
+    await U.raw(
+        "UPDATE app_user SET derived_for = {}, "
+        "stale_since = CASE WHEN stale_since <= {} THEN NULL ELSE stale_since END WHERE id = {}",
+        today, started_at, account_id)
 
 
 async def still_stale(account_id: UUID) -> bool:

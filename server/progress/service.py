@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from server.achievements import catalogue
 from server.achievements import repository as awards
 from server.confidence import repository as confidence_store
 from server.confidence.score import ConfidenceResult, confidence_history
-from server.database import write_transaction
+from server.database import concurrently, write_transaction
 from server.habits.days import local_day
 from server.program import repository as unlocks
 from server.program.service import get_program
@@ -44,6 +45,21 @@ def components_json(result: ConfidenceResult) -> str:
                        for c in result.components], sort_keys=True)
 
 
+def changed_days(history: Sequence[ConfidenceResult],
+                 stored: Mapping[date, tuple[float, str]]) -> list[tuple[date, float, str]]:
+    """(day, score, components JSON) of the days whose score or components differ from the stored
+    ones. Components compare as JSON values; equal texts are equal values, so only differing texts
+    (say, written by an older version) are parsed."""
+    changed = []
+    for r in history:
+        text = components_json(r)
+        previous = stored.get(r.day)
+        if previous is None or previous[0] != r.score or (
+                previous[1] != text and json.loads(previous[1]) != json.loads(text)):
+            changed.append((r.day, r.score, text))
+    return changed
+
+
 async def recompute_user(user_id: UUID) -> Outcome:
     started = clock.now()
     outcome = Outcome(user_id)
@@ -51,24 +67,30 @@ async def recompute_user(user_id: UUID) -> Outcome:
     if account is None:
         return outcome
     today = account.today(started)
-    activity = await repository.load_activity(account, today)
+    # The reads do not depend on each other: on PostgreSQL their round trips overlap.
+    activity, stored, unlocked, awarded_before = await concurrently(
+        repository.load_activity(account, today),
+        confidence_store.scores_since(user_id, today - timedelta(days=HISTORY_DAYS - 1)),
+        unlocks.unlocked(user_id),
+        awards.awarded(user_id),
+    )
     history = confidence_history(activity, HISTORY_DAYS)
-    stored = await confidence_store.days_since(user_id, history[0].day)
-    changed = [(r.day, r.score, components_json(r)) for r in history
-               if r.day not in stored or stored[r.day].score != r.score
-               or json.loads(components_json(r)) != stored[r.day].components]
+    changed = changed_days(history, stored)
     progress = catalogue.progress(activity)
-    earned = [key for key, p in progress.items() if p.met]
+    to_award = [key for key, p in progress.items() if p.met and key not in awarded_before]
     program = get_program()
-    unlocked = await unlocks.unlocked(user_id)
     confidence_by_day = {r.day: r.score for r in history}
     new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
-    awarded_before = await awards.awarded(user_id)
 
-    async with write_transaction():
-        await confidence_store.upsert_days(user_id, changed, started)
-        won = await awards.award(user_id, [k for k in earned if k not in awarded_before], started)
-        opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
+    if changed or to_award or new_steps:
+        async with write_transaction():
+            await confidence_store.upsert_days(user_id, changed, started)
+            won = await awards.award(user_id, to_award, started)
+            opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
+            await repository.finish(user_id, started, today)
+    else:
+        # Nothing to write but the bookkeeping: one statement, atomic on its own.
+        won, opened = [], []
         await repository.finish(user_id, started, today)
 
     titles = {a.key: a for a in catalogue.CATALOGUE}
@@ -84,9 +106,9 @@ async def recompute_user(user_id: UUID) -> Outcome:
     today_result = history[-1]
     outcome.score = today_result.score
     previous = stored.get(today_result.day)
-    if previous is None or previous.score != today_result.score:
+    if previous is None or previous[0] != today_result.score:
         outcome.events.append({"type": "ConfidenceChanged", "score": today_result.score,
-                               "previous": previous.score if previous else None, "at": started.isoformat()})
+                               "previous": previous[0] if previous else None, "at": started.isoformat()})
     return outcome
 
 

@@ -1,0 +1,83 @@
+"""The recompute's faster reads and bookkeeping say exactly what the plain queries say (issue 8).
+
+On PostgreSQL `habits_with_logs` is one lateral query; on SQLite it is list_habits + logs_for
+themselves. `finish` is one UPDATE where it used to be two.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID, uuid4
+
+from server.accounts import tables as accounts
+from server.habits import repository as habits
+from server.habits import tables
+from server.progress import repository as progress
+
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+async def _user() -> UUID:
+    uid = uuid4()
+    await accounts.User(id=uid, email=f"{uid.hex[:12]}@example.com", password_hash="x", timezone="UTC",
+                        day_start_hour=0, created_at=NOW - timedelta(days=90)).save()
+    return uid
+
+
+async def _habit(owner: UUID, created: datetime, archived: datetime | None = None, weekdays: str = "") -> UUID:
+    hid = uuid4()
+    await tables.Habit(id=hid, owner=owner, name="h", category="READING", kind="BUILD",
+                       period="WEEKDAYS" if weekdays else "DAILY", weekdays=weekdays, target_quantity=2.5,
+                       unit="pages", start_date=created.date(), created_at=created, archived_at=archived).save()
+    return hid
+
+
+async def _history(owner: UUID, habit: UUID, rng: random.Random) -> None:
+    rows = []
+    for back in range(60):
+        day = NOW.date() - timedelta(days=back)
+        for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):  # several check-ins a day are summed
+            at = datetime(day.year, day.month, day.day, rng.randrange(24), tzinfo=UTC)
+            rows.append(tables.CheckIn(id=uuid4(), owner=owner, habit=habit, occurred_at=at, day=day,
+                                       quantity=rng.choice([0.1, 0.7, 1.0, 2.5, 3.3]), source="API", created_at=at,
+                                       undone_at=NOW if rng.random() < 0.15 else None))
+        if rng.random() < 0.1:
+            await tables.HabitSkip(id=uuid4(), owner=owner, habit=habit, day=day, created_at=NOW).save()
+    if rows:
+        await tables.CheckIn.insert(*rows)
+
+
+async def test_habits_with_logs_matches_list_habits_and_logs_for() -> None:
+    rng = random.Random(3)
+    me, other = await _user(), await _user()
+    mine = [await _habit(me, NOW - timedelta(days=50)), await _habit(me, NOW - timedelta(days=20), weekdays="1,3,5"),
+            await _habit(me, NOW - timedelta(days=40), archived=NOW - timedelta(days=5)),
+            await _habit(me, NOW - timedelta(days=3))]  # the last one has no history at all
+    for hid in mine[:3]:
+        await _history(me, hid, rng)
+    await _history(other, await _habit(other, NOW - timedelta(days=30)), rng)
+
+    records, logs = await habits.habits_with_logs(me)
+
+    expected = await habits.list_habits(me, include_archived=True)
+    assert records == expected and [r.id for r in records] != [] and len(records) == 4
+    assert logs == await habits.logs_for([r.id for r in expected])
+    assert logs[mine[3]].quantities == {} and logs[mine[3]].skips == frozenset()
+    assert all(isinstance(d, date) and isinstance(q, float) for log in logs.values() for d, q in log.quantities.items())
+
+
+async def test_finish_records_the_day_and_clears_only_an_older_stale_mark() -> None:
+    U = accounts.User
+    earlier, later = await _user(), await _user()
+    started = NOW
+    await U.update({U.stale_since: started - timedelta(seconds=1)}).where(U.id == earlier)
+    await U.update({U.stale_since: started + timedelta(seconds=1)}).where(U.id == later)  # changed meanwhile
+
+    for uid in (earlier, later):
+        await progress.finish(uid, started, NOW.date())
+
+    rows = {r["id"]: r for r in await U.select(U.id, U.stale_since, U.derived_for)}
+    assert rows[earlier]["stale_since"] is None and rows[earlier]["derived_for"] == NOW.date()
+    assert rows[later]["stale_since"] == started + timedelta(seconds=1)
+    assert rows[later]["derived_for"] == NOW.date()

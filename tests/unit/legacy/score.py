@@ -1,0 +1,157 @@
+"""Confidence: one number from 0 to 100 per user and day, built from habit strengths.
+
+How the score of a day is made (the same text, for users, is in docs/confidence.md):
+
+1. Every habit active that day (started on or before it, not archived before it; a habit
+   archived that day still counts that day) joins one component: BUILD habits of WORKOUT,
+   READING, HYGIENE and FRIENDS join their own category, CUSTOM BUILD habits join OTHER,
+   and QUIT habits of any category join NO_CONTACT. A component with no habit is left out.
+2. A habit component's value is the mean strength (0-100) of its habits on that day.
+3. REFLECTION is in use once the user has a habit or a journal entry; its value is 25 per
+   journal entry written in the 14 days ending that day, at most 100.
+4. Base weights: WORKOUT 3, READING 2, HYGIENE 2, FRIENDS 2, OTHER 1, NO_CONTACT 3,
+   REFLECTION 1; each component in use gets its base weight divided by the sum of the
+   base weights in use, so the weights shown always add up to 1.
+5. The score is the sum of weight x value, from 0 to 100; 0 when nothing is in use.
+
+Values are rounded to 2 decimals and weights to 4 (rounded so that they still add up to
+exactly 1); the score is computed from those rounded numbers, so anyone can check it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from server.activity import Activity, HabitActivity
+from server.habits.model import Category, Kind
+from tests.unit.legacy.strength import strength_series
+
+REFLECTION_WINDOW_DAYS = 14
+REFLECTION_POINTS_PER_ENTRY = 25.0
+_WEIGHT_UNITS = 10_000  # weights are shown with 4 decimals
+
+# Component key -> (label, base weight), in the order components are shown.
+COMPONENTS: Mapping[str, tuple[str, int]] = {
+    "WORKOUT": ("Workout", 3),
+    "READING": ("Reading", 2),
+    "HYGIENE": ("Hygiene", 2),
+    "FRIENDS": ("Friends & family", 2),
+    "OTHER": ("Other habits", 1),
+    "NO_CONTACT": ("No contact", 3),
+    "REFLECTION": ("Reflection", 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    key: str
+    label: str
+    weight: float  # share of the score, 0..1; the weights of one result add up to 1
+    value: float  # 0..100
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceResult:
+    day: date
+    score: float  # 0..100, equal to sum(weight * value) of the components
+    components: tuple[Component, ...]
+
+
+def component_key(habit: HabitActivity) -> str:
+    """QUIT habits count as NO_CONTACT, CUSTOM BUILD habits as OTHER, other BUILD habits as their category."""
+    if habit.kind is Kind.QUIT:
+        return "NO_CONTACT"
+    if habit.category is Category.CUSTOM:
+        return "OTHER"
+    return habit.category.value
+
+
+def reflection_value(entries_in_window: int) -> float:
+    """Reflection is worth 25 points per journal entry of the last 14 days, at most 100."""
+    return min(100.0, REFLECTION_POINTS_PER_ENTRY * entries_in_window)
+
+
+def confidence_on(activity: Activity, day: date) -> ConfidenceResult:
+    """Confidence as of the end of `day`, from the data on or before that day only."""
+    return _Scorer(activity, until=day).result(day)
+
+
+def confidence_history(activity: Activity, days: int) -> list[ConfidenceResult]:
+    """Confidence on each of the last `days` days ending at activity.today, oldest first."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    scorer = _Scorer(activity, until=activity.today)
+    first = activity.today - timedelta(days=days - 1)
+    return [scorer.result(first + timedelta(days=offset)) for offset in range(days)]
+
+
+def combine(day: date, values: Mapping[str, float]) -> ConfidenceResult:
+    """The score is the weighted mean of the component values in use, by the base weights."""
+    keys = [key for key in COMPONENTS if key in values]
+    units = _weight_units([COMPONENTS[key][1] for key in keys])
+    rounded = [round(min(100.0, max(0.0, values[key])), 2) for key in keys]
+    components = tuple(
+        Component(key, COMPONENTS[key][0], share / _WEIGHT_UNITS, value)
+        for key, share, value in zip(keys, units, rounded, strict=True)
+    )
+    total = math.fsum(share * value for share, value in zip(units, rounded, strict=True)) / _WEIGHT_UNITS
+    return ConfidenceResult(day, round(min(100.0, max(0.0, total)), 2), components)
+
+
+class _Scorer:
+    """Each habit's strength series computed once, then read for any day up to `until`."""
+
+    def __init__(self, activity: Activity, until: date) -> None:
+        self._habits = [(habit, component_key(habit), _series_reader(habit, until)) for habit in activity.habits]
+        self._starts = [habit.rules.start_date for habit in activity.habits]
+        self._journal = Counter(entry.day for entry in activity.journal)
+        self._first_entry = min(self._journal, default=None)
+
+    def result(self, day: date) -> ConfidenceResult:
+        strengths: dict[str, list[float]] = {}
+        for habit, key, strength in self._habits:
+            if habit.active_on(day):
+                strengths.setdefault(key, []).append(strength(day))
+        # fsum is exactly rounded, so the order of the habits cannot change the score.
+        values = {key: math.fsum(group) / len(group) for key, group in strengths.items()}
+        if self._reflecting(day):
+            values["REFLECTION"] = reflection_value(self._entries_in_window(day))
+        return combine(day, values)
+
+    def _reflecting(self, day: date) -> bool:
+        has_habit = any(start <= day for start in self._starts)
+        return has_habit or (self._first_entry is not None and self._first_entry <= day)
+
+    def _entries_in_window(self, day: date) -> int:
+        return sum(self._journal.get(day - timedelta(days=back), 0) for back in range(REFLECTION_WINDOW_DAYS))
+
+
+def _series_reader(habit: HabitActivity, until: date) -> Callable[[date], float]:
+    scores = [score for _, score in strength_series(habit.rules, habit.log, until)]
+    start = habit.rules.start_date
+
+    def strength(day: date) -> float:
+        # Only asked for days on which the habit is active: from start_date, within the series.
+        return scores[(day - start).days]
+
+    return strength
+
+
+def _weight_units(base: Iterable[int]) -> list[int]:
+    """Shares in units of 1/10000 adding up to exactly 10000: largest remainders round up, earlier first."""
+    weights = list(base)
+    total = sum(weights)
+    if total == 0:
+        return [0 for _ in weights]
+    # Integer arithmetic: quotient and remainder of each exact share, no float drift.
+    parts = [divmod(weight * _WEIGHT_UNITS, total) for weight in weights]
+    units = [quotient for quotient, _ in parts]
+    missing = _WEIGHT_UNITS - sum(units)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))
+    for index in by_remainder[:missing]:
+        units[index] += 1
+    return units
