@@ -24,7 +24,7 @@ def _cpu_model() -> str:
 def _wrk() -> str:
     try:
         out = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-        return (out.stdout or out.stderr).splitlines()[0].strip()
+        return (out.stdout or out.stderr).splitlines()[0].split(" Copyright")[0].strip()
     except (OSError, IndexError):
         return "not installed"
 
