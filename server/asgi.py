@@ -27,10 +27,10 @@ async def read_body(receive: Receive, cap: int) -> tuple[bytes, list[Any], bool]
         chunk = message.get("body", b"")
         size += len(chunk)
         chunks.append(chunk)
+        if size > cap:  # checked first: a body may arrive in one message
+            return b"", messages, False
         if not message.get("more_body", False):
             return b"".join(chunks), messages, True
-        if size > cap:
-            return b"", messages, False
 
 
 def replaying(messages: list[Any], receive: Receive) -> Receive:

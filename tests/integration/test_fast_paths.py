@@ -88,9 +88,10 @@ async def test_request_errors_follow_the_negotiated_media_type() -> None:
     (b'{"query": "subscription { events { __typename } }"}', "application/json", None),
     (b'{"query": "' + b"x" * 2000 + b'"}', "application/json", None),  # over max_body: the controller's 413
 ])
+@pytest.mark.parametrize("chunks", [1, 2])
 async def test_everything_else_reaches_the_controller_with_its_body(body: bytes, content_type: str,
-                                                                    accept: str | None) -> None:
-    downstream, status, _, answer = await _post(body, content_type, accept, chunks=2)
+                                                                    accept: str | None, chunks: int) -> None:
+    downstream, status, _, answer = await _post(body, content_type, accept, chunks=chunks)
     assert (status, answer, downstream.bodies) == (299, b"controller", [body])
 
 
