@@ -104,6 +104,13 @@ class SupervisedWorker:
                 return  # stopped on purpose (a signal, or burst mode)
             except REDIS_DOWN as error:
                 log.warning("lost Redis (%r); jobs pause until it is back", error)
+            except Exception:
+                # Not a job's failure (arq handles those) but the polling loop's: a worker that
+                # silently stayed dead would leave every user stale, so it starts again.
+                if self._stopping:
+                    return
+                log.exception("the worker stopped unexpectedly; it starts again in %.1f s", delay)
+                await asyncio.sleep(delay)
             finally:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.worker.close(), timeout=15)

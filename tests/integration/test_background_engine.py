@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -211,4 +213,38 @@ async def test_enqueue_writes_a_job_arq_reads_and_coalesces_until_it_is_gone() -
         await pool.delete(f"arq:job:{recompute_job_id(uid)}")
         assert await enqueue_recompute(pool, uid) is True
     finally:
+        await running.stop()
+
+
+async def test_a_worker_whose_polling_loop_breaks_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import worker as worker_module
+
+    running = await start_engine(get_settings(), run_worker=False)
+    assert running.broker is not None
+    made: list[Any] = []
+    real = worker_module.make_worker
+
+    def first_one_breaks(pool: Any, **kwargs: Any) -> Any:
+        made_worker = real(pool, **kwargs)
+        if not made:
+            async def broken() -> None:
+                raise RuntimeError("the polling loop broke")
+
+            made_worker.async_run = broken
+        made.append(made_worker)
+        return made_worker
+
+    monkeypatch.setattr(worker_module, "make_worker", first_one_breaks)
+    supervised = worker_module.SupervisedWorker(running.broker.settings)
+    task = asyncio.create_task(supervised.run())
+    try:
+        async def restarted() -> bool:
+            return len(made) >= 2
+
+        assert await eventually(restarted)
+        assert not task.done()
+    finally:
+        await supervised.stop()
+        with contextlib.suppress(asyncio.CancelledError):  # arq cancels its main task on close
+            await asyncio.wait_for(task, 15)
         await running.stop()
