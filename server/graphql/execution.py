@@ -32,13 +32,12 @@ def _plan(parent_type: GraphQLObjectType, name: str, field: GraphQLField) -> tup
     plan: tuple[Any, Any] | None = None
     if getattr(field.resolve, "_is_default", False) and not field.args and is_leaf_type(leaf):
         definition = field.extensions.get("strawberry-definition")
-        # Strawberry's basic-field resolver is `default_resolver(source, python_name)`: with the
-        # default `getattr`, read the attribute directly.
-        if definition is not None and definition.base_resolver is None and definition.default_resolver is getattr:
+        # Only a truly basic field (no resolver, permission classes or field extensions): Strawberry
+        # marks every resolver-less field `_is_default`, guarded or not. Its resolver is
+        # `default_resolver(source, python_name)`; with the default `getattr`, read it directly.
+        if (definition is not None and definition.is_basic_field and definition.base_resolver is None
+                and definition.default_resolver is getattr):
             plan = (attrgetter(definition.python_name), leaf)
-        else:
-            resolve: Any = field.resolve
-            plan = (lambda source: resolve(source, None), leaf)
     _PLANS[key] = plan
     return plan
 
@@ -60,8 +59,8 @@ class LeafFastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         read, leaf = plan
         try:
             value = read(source)
-            if value is None:
-                return _MISS
+            if value is None or isinstance(value, Exception) or self.is_awaitable(value):
+                return _MISS  # graphql-core reports, awaits or nulls these
             coerced = leaf.coerce_output_value(value)
         except Exception:  # the standard path reports it, located
             return _MISS

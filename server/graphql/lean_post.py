@@ -17,8 +17,9 @@ import orjson
 from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
 from strawberry.schema import BaseSchema
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from server.asgi import header, read_body, replaying
@@ -72,7 +73,9 @@ class LeanGraphQLPost:
         try:
             result = await self.schema.execute(query, variables, context, None, name, _QUERY_AND_MUTATION,
                                                extensions)
-        except InvalidOperationTypeError:  # a subscription over POST: the controller knows that protocol
+        except (InvalidOperationTypeError, MissingQueryError, CannotGetOperationTypeError):
+            # A subscription over POST, an empty query, an operationName that names nothing: the
+            # controller has the answers (its protocol, or a 400 with a GraphQL error).
             await self.app(scope, replaying(messages, receive), send)
             return
         document, code = finish_result(result)

@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 import pytest
 import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from server.graphql.context import Context
@@ -86,6 +88,8 @@ async def test_request_errors_follow_the_negotiated_media_type() -> None:
     (b'{"query": "{ __typename }", "variables": "x"}', "application/json", None),
     (b'{"query": "{ __typename }"}', "application/json", "text/html"),  # 406 comes from the controller
     (b'{"query": "subscription { events { __typename } }"}', "application/json", None),
+    (b'{"query": ""}', "application/json", None),  # the controller's 400: no query
+    (b'{"query": "{ __typename }", "operationName": "Missing"}', "application/json", None),
     (b'{"query": "' + b"x" * 2000 + b'"}', "application/json", None),  # over max_body: the controller's 413
 ])
 @pytest.mark.parametrize("chunks", [1, 2])
@@ -128,23 +132,41 @@ async def test_leaf_fast_path_gives_the_standard_answer(api: Api) -> None:
     assert len(answers[0]["habits"]) == 3 and len(answers[0]["habits"][0]["days"]) == 20  # type: ignore[index]
 
 
+class Deny(BasePermission):
+    message = "denied"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+class Upper(FieldExtension):
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return next_(source, info, **kwargs).upper()
+
+
 @strawberry.type
 class Thing:
     name: str
+    secret: str | None = strawberry.field(default="s3cret", permission_classes=[Deny])
+    loud: str = strawberry.field(default="quiet", extensions=[Upper()])
+    broken: str | None = None
 
 
 @strawberry.type
 class ThingQuery:
     @strawberry.field
     def things(self) -> list[Thing | None]:
-        return [Thing(name="a"), Thing(name=None)]  # type: ignore[arg-type]
+        return [Thing(name="a", broken=ValueError("boom")), Thing(name=None)]  # type: ignore[arg-type]
 
 
 async def test_a_null_in_a_non_null_leaf_is_still_a_located_error() -> None:
     results = []
     for context_class in (LeafFastExecutionContext, StrawberryGraphQLCoreExecutionContext):
         schema = strawberry.Schema(query=ThingQuery, execution_context_class=context_class)
-        result = await schema.execute("{ things { name } }")
+        result = await schema.execute("{ things { name secret loud broken } }")
         results.append((result.data, [(e.message, e.path) for e in result.errors or []]))
     assert results[0] == results[1]
-    assert results[0][0] == {"things": [{"name": "a"}, None]} and results[0][1][0][1] == ["things", 1, "name"]
+    # a guarded field stays guarded, an extension still runs, an Exception value is an error, not text
+    assert results[0][0] == {"things": [{"name": "a", "secret": None, "loud": "QUIET", "broken": None}, None]}
+    assert {tuple(path) for _, path in results[0][1]} == {("things", 0, "secret"), ("things", 0, "broken"),
+                                                           ("things", 1, "name")}
