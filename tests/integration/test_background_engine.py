@@ -207,10 +207,16 @@ async def test_enqueue_writes_a_job_arq_reads_and_coalesces_until_it_is_gone() -
         info = await job.info()
         assert info is not None and (info.function, info.args) == (RECOMPUTE, (str(uid),))
         assert 0 < await pool.pttl(f"arq:job:{recompute_job_id(uid)}") <= pool.expires_extra_ms
-        # and the follow-up id is a separate slot, for a change made while the first one runs
+        # once that job is running (it may have read before the change committed), a change queues
+        # a second job in the other slot, and only one
+        await pool.set(f"arq:in-progress:{recompute_job_id(uid)}", b"1")
+        assert [await enqueue_recompute(pool, uid) for _ in range(2)] == [True, False]
+        again = Job(recompute_job_id(uid, follow_up=True), pool)
+        assert await again.status() is JobStatus.queued
+        # a finishing job asks for its successor in the other slot; once gone, a slot is free again
+        await pool.delete(f"arq:job:{recompute_job_id(uid, follow_up=True)}")
         assert await enqueue_recompute(pool, uid, follow_up=True) is True
-        # once the job is gone, a new one can be queued
-        await pool.delete(f"arq:job:{recompute_job_id(uid)}")
+        await pool.delete(f"arq:job:{recompute_job_id(uid)}", f"arq:in-progress:{recompute_job_id(uid)}")
         assert await enqueue_recompute(pool, uid) is True
     finally:
         await running.stop()
