@@ -45,9 +45,11 @@ os.environ["COMEBACK_LOG_LEVEL"] = "WARNING"
 if "--rate-limits" not in sys.argv:
     os.environ["COMEBACK_RATE_LIMIT_PER_MINUTE"] = "0"
     os.environ["COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE"] = "0"
+    os.environ["COMEBACK_ANONYMOUS_RATE_LIMIT_PER_MINUTE"] = "0"
 else:
     os.environ["COMEBACK_RATE_LIMIT_PER_MINUTE"] = "100000000"
     os.environ["COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE"] = "100000000"
+    os.environ["COMEBACK_ANONYMOUS_RATE_LIMIT_PER_MINUTE"] = "100000000"
 
 import httpx
 

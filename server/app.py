@@ -6,23 +6,37 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
+from litestar.datastructures import ResponseHeader
+from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from server import broker, database
 from server.csv_export import export_check_ins_csv
 from server.engine import start_engine
 from server.graphql.http import make_controller
-from server.graphql.lean_post import lean_graphql_post
 from server.graphql.schema import build_schema
 from server.logs import protect_secrets
 from server.program.service import get_program
-from server.ratelimit import rate_limit_middleware
+from server.ratelimit import RateLimiter
 from server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).parent / "web"
+
+# The dashboard runs only its own files: no inline script, no other origin, no framing.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    ResponseHeader(name="Content-Security-Policy", value=CONTENT_SECURITY_POLICY),
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+]
 
 
 @get("/health", media_type=MediaType.JSON, sync_to_thread=False)
@@ -56,8 +70,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     protect_secrets()  # whatever the log level, no password hash, token digest or query string is logged
     # Content is data: a broken step file stops the start here, naming the file and field.
     get_program()
-    schema = build_schema(introspection=settings.introspection_enabled)
-    graphql = make_controller(schema, graphiql=settings.graphiql_enabled)
+    limiter = RateLimiter.from_settings(settings)
+    schema = build_schema(introspection=settings.introspection_enabled, limiter=limiter,
+                          hide_suggestions=settings.env == "production")
+    graphql = make_controller(schema, graphiql=settings.graphiql_enabled,
+                              hide_suggestions=settings.env == "production")
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -69,12 +86,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.stop()
             await database.stop()
 
+    middleware: list[DefineMiddleware] = []
+    if settings.trusted_proxies.strip():
+        # uvicorn's own proxy handling is off (server/cli.py): X-Forwarded-For counts only from these peers.
+        proxy_headers: Any = ProxyHeadersMiddleware  # a plain ASGI middleware (uvicorn's ASGI types)
+        middleware.append(DefineMiddleware(proxy_headers, trusted_hosts=settings.trusted_proxies))
     web = create_static_files_router(path="/", directories=[WEB_DIR], html_mode=True, name="web")
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, graphql, export_check_ins_csv, web],
-        middleware=[rate_limit_middleware(settings), lean_graphql_post(schema, settings.max_body_bytes)],
+        middleware=middleware,
+        response_headers=SECURITY_HEADERS,
         lifespan=[lifespan],
         debug=False,
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # logging is set up once by the CLI (server/cli.py), not per app
     )
+    app.state.limiter = limiter
+    return app

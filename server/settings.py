@@ -36,10 +36,15 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = 60
     # The arq worker runs inside `serve` when no REDIS_URL is configured; this forces it either way.
     embedded_worker: bool | None = None
-    # Requests per minute per API token (all authenticated requests), and signUp/logIn attempts per
-    # minute per client IP; 0 disables a limit. Counted in Redis, or per process while Redis is down.
+    # Requests per minute per API token (all authenticated requests), per client IP for anonymous
+    # requests, and signUp/logIn attempts per minute per client IP; 0 disables a limit. Counted in
+    # Redis, or per process while Redis is down.
     rate_limit_per_minute: int = 600
+    anonymous_rate_limit_per_minute: int = 120
     auth_rate_limit_per_minute: int = 10
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
+    # e.g. "10.0.0.5,192.168.0.0/16"). Empty: the peer's own address is the client's, always.
+    trusted_proxies: str = ""
 
     @field_validator("data_dir")
     @classmethod

@@ -24,6 +24,7 @@ os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
 # The suite must not throttle itself; tests of the limits build apps with their own settings.
 os.environ.setdefault("COMEBACK_RATE_LIMIT_PER_MINUTE", "1000000")
 os.environ.setdefault("COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE", "1000000")
+os.environ.setdefault("COMEBACK_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "1000000")
 
 
 def pytest_report_header() -> list[str]:

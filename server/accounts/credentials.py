@@ -1,16 +1,39 @@
-"""Password hashing (argon2id) and opaque token secrets."""
+"""Password hashing (argon2id) and opaque token secrets.
+
+argon2 is deliberately slow (about a quarter of a second per hash here) and releases the GIL, so
+it runs in worker threads, a few at a time: the event loop keeps answering (/health, check-ins)
+while log-ins are verified, and a burst of log-ins queues instead of taking every core.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets as _random  # stdlib
+from functools import cache
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when an e-mail is unknown, so a failed log-in costs the same either way.
-_DUMMY_HASH = _hasher.hash("comeback-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when an e-mail is unknown, so a failed log-in costs the same either way."""
+    return _hasher.hash("comeback-dummy-password")
+
+# Hashes at once per process; more wait their turn (each one uses ~64 MiB and a core).
+HASHING_THREADS = 2
+_hashing: anyio.CapacityLimiter | None = None
+
+
+def _limiter() -> anyio.CapacityLimiter:
+    # Created on first use: a CapacityLimiter belongs to the event loop that first awaits it.
+    global _hashing
+    if _hashing is None:
+        _hashing = anyio.CapacityLimiter(HASHING_THREADS)
+    return _hashing
 
 
 def hash_password(password: str) -> str:
@@ -20,9 +43,19 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-work check: an unknown account still pays for one argon2 verification."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """hash_password in a worker thread (bounded), never on the event loop."""
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=_limiter())
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    """verify_password in a worker thread (bounded), never on the event loop."""
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password, limiter=_limiter())
 
 
 def new_token(prefix: str) -> str:

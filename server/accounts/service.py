@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -10,13 +9,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from server import clock
 from server.accounts import credentials, repository
+from server.accounts.emails import EmailRefused, canonical_email, login_key
 from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
 from server.database import is_unique_violation, write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.settings import get_settings
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-EMAIL_MAX = 320
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 TIMEZONE_MAX = 64
@@ -34,10 +32,6 @@ class Session:
 class CreatedToken:
     secret: str
     token: ApiToken
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def validate_timezone(name: str) -> str:
@@ -81,17 +75,25 @@ async def _start_session(account: Account) -> Session:
     return Session(secret, account)
 
 
-async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None) -> Session:
-    email = normalise_email(email)
-    # Length first: the pattern backtracks, so it only ever sees short strings.
-    if len(email) > EMAIL_MAX or not EMAIL_RE.match(email):
-        raise invalid("email", f"enter a valid e-mail address (at most {EMAIL_MAX} characters)")
+def validate_password(password: str, field: str = "password") -> str:
+    """A password has PASSWORD_MIN to PASSWORD_MAX characters, and not only whitespace."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise invalid("password", f"use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters; "
-                                  "a few unrelated words make a good one")
+        raise invalid(field, f"use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters; "
+                             "a few unrelated words make a good one")
+    if not password.strip():
+        raise invalid(field, "a password of only spaces is no password; use a few unrelated words")
+    return password
+
+
+async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None) -> Session:
+    try:
+        email = canonical_email(email)
+    except EmailRefused as refused:
+        raise invalid("email", str(refused)) from None
+    validate_password(password)
     zone = validate_timezone(timezone) if timezone else "UTC"
     name = _display_name(display_name)
-    password_hash = credentials.hash_password(password)  # slow: outside the transaction
+    password_hash = await credentials.hash_password_off_loop(password)  # slow: outside the transaction
     try:
         async with write_transaction():
             if await repository.email_exists(email):
@@ -107,11 +109,11 @@ async def sign_up(email: str, password: str, timezone: str | None, display_name:
 
 
 async def log_in(email: str, password: str) -> Session:
-    email = normalise_email(email)
-    found = await repository.find_login(email) if len(email) <= EMAIL_MAX else None
+    key = login_key(email)
+    found = await repository.find_login(key) if key is not None else None
     if len(password) > PASSWORD_MAX:  # no account has one; still pay for one verification
         password = ""
-    if not credentials.verify_password(found[1] if found else None, password) or found is None:
+    if not await credentials.verify_password_off_loop(found[1] if found else None, password) or found is None:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
     return await _start_session(found[0])
 

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from server import clock
 from server.accounts import service
 from server.accounts.model import Account, ApiToken, Scope
+from server.graphql.context import Context
 from server.graphql.errors import (
     EmailTakenError,
     InvalidCredentialsError,
@@ -107,11 +108,11 @@ class ProfileUpdateInput:
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="The signed-in user. UNAUTHENTICATED without a token.")
-    async def me(self, info: Info) -> User:
+    async def me(self, info: Info[Context, None]) -> User:
         return User.from_domain((await info.context.require_viewer()).account)
 
     @strawberry.field(description="Your personal access tokens that are not revoked (secrets are never shown).")
-    async def api_tokens(self, info: Info) -> list[ApiTokenType]:
+    async def api_tokens(self, info: Info[Context, None]) -> list[ApiTokenType]:
         tokens = await service.list_api_tokens(await info.context.require_viewer())
         return [ApiTokenType.from_domain(t) for t in tokens]
 
@@ -131,26 +132,26 @@ class AccountMutation:
         return AuthPayload(token=s.token, user=User.from_domain(s.account))
 
     @strawberry.mutation(description="End the session (or revoke the token) used for this request.")
-    async def log_out(self, info: Info) -> bool:
+    async def log_out(self, info: Info[Context, None]) -> bool:
         await service.log_out(await info.context.require_viewer())
         return True
 
     @strawberry.mutation(description="Change time zone, day start or display name. Past check-ins keep their day.")
     @typed_errors
-    async def profile_update(self, info: Info, input: ProfileUpdateInput) -> ProfileUpdateResult:
+    async def profile_update(self, info: Info[Context, None], input: ProfileUpdateInput) -> ProfileUpdateResult:
         viewer = await info.context.require_viewer()
         account = await service.update_profile(viewer, input.timezone, input.day_start_hour, input.display_name)
         return User.from_domain(account)
 
     @strawberry.mutation(description="Create a personal access token for scripts; the secret is shown once.")
     @typed_errors
-    async def api_token_create(self, info: Info, input: ApiTokenCreateInput) -> ApiTokenCreateResult:
+    async def api_token_create(self, info: Info[Context, None], input: ApiTokenCreateInput) -> ApiTokenCreateResult:
         created = await service.create_api_token(await info.context.require_viewer(), input.name, input.scopes)
         return ApiTokenCreated(secret=created.secret, api_token=ApiTokenType.from_domain(created.token))
 
     @strawberry.mutation(description="Revoke a personal access token; it stops working at once.")
     @typed_errors
-    async def api_token_revoke(self, info: Info, id: strawberry.ID) -> ApiTokenRevokeResult:
+    async def api_token_revoke(self, info: Info[Context, None], id: strawberry.ID) -> ApiTokenRevokeResult:
         token = await service.revoke_api_token(await info.context.require_viewer(), parse_id(id, "API token"))
         return ApiTokenType.from_domain(token)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
@@ -13,7 +14,6 @@ from strawberry.extensions import SchemaExtension
 
 from server import database
 from server.errors import AuthError, DomainError, ErrorCode
-from server.graphql.limits import as_too_complex
 
 log = logging.getLogger("server.graphql")
 
@@ -105,8 +105,18 @@ class ApiError(GraphQLError):
         super().__init__(message, extensions={"code": code.value, **extensions})
 
 
-def to_api_error(error: AuthError) -> ApiError:
-    return ApiError(error.code, str(error))
+_INTROSPECTION_MESSAGE = "Maximum introspection depth exceeded"  # graphql-core's MaxIntrospectionDepthRule
+# graphql-core's "Did you mean ...?" hints name fields, types and enum values of the schema.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _as_too_complex(error: GraphQLError) -> GraphQLError | None:
+    """graphql-core's own limit error (introspection depth), recoded; else None."""
+    if error.message.startswith(_INTROSPECTION_MESSAGE):
+        return GraphQLError("The introspection query nests fields/interfaces/possibleTypes/inputFields too "
+                            "deeply (limit: introspectionDepth).", error.nodes, error.source, error.positions,
+                            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": "introspectionDepth"})
+    return None
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -123,11 +133,23 @@ def is_expected(error: GraphQLError) -> bool:
     )
 
 
-def finish_error(error: GraphQLError) -> GraphQLError:
-    """Give every error a code; mask and log the unexpected ones (once)."""
+def finish_error(error: GraphQLError, hide_suggestions: bool = False) -> GraphQLError:
+    """Give every error a code; mask and log the unexpected ones (once); in production, keep the
+    schema's names out of validation messages."""
+    finished = _finish(error)
+    if hide_suggestions and _SUGGESTION.search(finished.message):
+        finished = GraphQLError(_SUGGESTION.sub("", finished.message), finished.nodes, finished.source,
+                                finished.positions, finished.path, extensions=finished.extensions)
+    return finished
+
+
+def _finish(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    if isinstance(original, ApiError):
+        return GraphQLError(original.message, error.nodes, error.source, error.positions, error.path,
+                            extensions=original.extensions)
     if original is None and (error.extensions or {}).get("code"):
-        return error  # already finished (WebSocket results pass the schema extension, HTTP the controller too)
+        return error  # already finished (WebSocket results pass the schema extension, HTTP the view too)
     if isinstance(original, AuthError):
         return GraphQLError(str(original), error.nodes, error.source, error.positions, error.path,
                             extensions={"code": original.code.value})
@@ -145,7 +167,7 @@ def finish_error(error: GraphQLError) -> GraphQLError:
         return GraphQLError("Internal server error.", error.nodes, error.source, error.positions, error.path,
                             extensions={"code": ErrorCode.INTERNAL.value})
     if not (error.extensions or {}).get("code"):
-        limited = as_too_complex(error)  # the parser's token limit, graphql-core's introspection depth
+        limited = _as_too_complex(error)
         if limited is not None:
             return limited
         # graphql-core's parse, validation and variable-coercion errors carry no code.
@@ -155,18 +177,21 @@ def finish_error(error: GraphQLError) -> GraphQLError:
 
 class FinishErrors(SchemaExtension):
     """finish_error on every result the schema produces, so WebSocket messages get codes and masking
-    like HTTP responses do (the HTTP controller finishes errors raised outside the schema too)."""
+    like HTTP responses do (the HTTP view finishes errors raised outside the schema too)."""
+
+    def __init__(self, hide_suggestions: bool = False) -> None:
+        super().__init__()
+        self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
         yield
-        _finish(self.execution_context.result)
+        self._finish_result(self.execution_context.result)
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
-        _finish(result)
+        self._finish_result(result)
         yield None
 
-
-def _finish(result: Any) -> None:
-    errors = getattr(result, "errors", None)
-    if errors:
-        result.errors = [finish_error(e) for e in errors]
+    def _finish_result(self, result: Any) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [finish_error(e, self.hide_suggestions) for e in errors]

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from server.errors import ErrorCode
+from server.graphql.context import Context
 from server.graphql.errors import (
     ApiError,
     DuplicateError,
@@ -83,17 +84,17 @@ class Habit:
             record=h,
         )
 
-    async def _summary(self, info: Info) -> HabitSummary:
-        summary: HabitSummary = await info.context.loaders.habit_summary.load(self.record)
+    async def _summary(self, info: Info[Context, None]) -> HabitSummary:
+        summary: HabitSummary = await (await info.context.loaders()).habit_summary.load(self.record)
         return summary
 
     @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
                                   "does not break it.")
-    async def current_streak(self, info: Info) -> int:
+    async def current_streak(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).current_streak
 
     @strawberry.field
-    async def longest_streak(self, info: Info) -> int:
+    async def longest_streak(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).longest_streak
 
     @strawberry.field
@@ -101,46 +102,47 @@ class Habit:
         return self.record.schedule.streak_unit
 
     @strawberry.field(description="0-100, Loop Habit Tracker's habit score.")
-    async def strength(self, info: Info) -> float:
+    async def strength(self, info: Info[Context, None]) -> float:
         return round((await self._summary(info)).strength, 4)
 
     @strawberry.field(description="BUILD: today's check-ins reach the target. QUIT: no slip today.")
-    async def done_today(self, info: Info) -> bool:
+    async def done_today(self, info: Info[Context, None]) -> bool:
         return (await self._summary(info)).done_today
 
     @strawberry.field(description="Streak freezes held (earned by 7 done days in a row, at most 2).")
-    async def freezes_held(self, info: Info) -> int:
+    async def freezes_held(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).freezes_held
 
     @strawberry.field(description="Live (not undone) check-ins, newest first; from/to filter by local day.")
-    async def check_ins(self, info: Info, from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+    async def check_ins(self, info: Info[Context, None],
+                        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
                         to: date | None = None, first: int | None = None,
                         after: str | None = None) -> CheckInConnection:
         size = page_size(first)
         key = CheckInPageKey(self.record.id, from_, to, decode_cursor(after), size)
-        rows = await info.context.loaders.check_in_page.load(key)
+        rows = await (await info.context.loaders()).check_in_page.load(key)
         return CheckInConnection.build(rows, size)
 
     @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
-    async def days(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")],
+    async def days(self, info: Info[Context, None], from_: Annotated[date, strawberry.argument(name="from")],
                    to: date) -> list[HabitDay]:
         return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
                 for d in await self._days(info, from_, to)]
 
     @strawberry.field(description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
                                   f"not a thousand); at most {DAYS_MAX} days.")
-    async def day_series(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")],
+    async def day_series(self, info: Info[Context, None], from_: Annotated[date, strawberry.argument(name="from")],
                          to: date) -> DaySeries:
         days = await self._days(info, from_, to)
         return DaySeries(start=from_, end=to, statuses=[d.status for d in days], quantities=[d.quantity for d in days])
 
-    async def _days(self, info: Info, from_: date, to: date) -> list[HabitDayRecord]:
+    async def _days(self, info: Info[Context, None], from_: date, to: date) -> list[HabitDayRecord]:
         if to < from_ or (to - from_).days >= DAYS_MAX:
             raise ApiError(ErrorCode.BAD_USER_INPUT, f"to must be on or after from, at most {DAYS_MAX} days",
                            field="to")
-        log = await info.context.loaders.habit_log.load(self.record.id)
-        today = await info.context.today()
-        return habit_days(self.record.rules, log, today, from_, to)
+        loaders = await info.context.loaders()
+        log = await loaders.habit_log.load(self.record.id)
+        return habit_days(self.record.rules, log, loaders.today, from_, to)
 
 
 @strawberry.type
@@ -160,8 +162,9 @@ class CheckIn:
                    note=c.note, source=c.source, undone=c.undone_at is not None, record=c)
 
     @strawberry.field
-    async def habit(self, info: Info) -> Habit:
-        record = await info.context.loaders.habit.load(self.record.habit_id)
+    async def habit(self, info: Info[Context, None]) -> Habit:
+        record = await (await info.context.loaders()).habit.load(self.record.habit_id)
+        assert record is not None, "a check-in's habit is the viewer's and outlives it"
         return Habit.from_domain(record)
 
 
@@ -236,17 +239,17 @@ def _input(data: HabitCreateInput | HabitUpdateInput) -> service.HabitInput:
 @strawberry.type
 class HabitQuery:
     @strawberry.field
-    async def habits(self, info: Info, include_archived: bool | None = False) -> list[Habit]:
-        viewer = await info.context.require_viewer()
-        records = await queries.habits(viewer, bool(include_archived))
+    async def habits(self, info: Info[Context, None], include_archived: bool | None = False) -> list[Habit]:
+        loaders = await info.context.loaders()
+        records = await queries.habits(loaders.viewer, bool(include_archived))
         for record in records:  # check-ins asking for their habit need no further query
-            info.context.loaders.habit.prime(record.id, record)
+            loaders.habit.prime(record.id, record)
         return [Habit.from_domain(h) for h in records]
 
     @strawberry.field(description="null when missing or not yours.")
-    async def habit(self, info: Info, id: strawberry.ID) -> Habit | None:
+    async def habit(self, info: Info[Context, None], id: strawberry.ID) -> Habit | None:
         habit_id = try_parse_id(id)
-        record = await info.context.loaders.habit.load(habit_id) if habit_id else None
+        record = await (await info.context.loaders()).habit.load(habit_id) if habit_id else None
         return Habit.from_domain(record) if record else None
 
 
@@ -254,31 +257,31 @@ class HabitQuery:
 class HabitMutation:
     @strawberry.mutation
     @typed_errors
-    async def habit_create(self, info: Info, input: HabitCreateInput) -> HabitResult:
+    async def habit_create(self, info: Info[Context, None], input: HabitCreateInput) -> HabitResult:
         habit = await service.create_habit(await info.context.require_viewer(), _input(input))
         return Habit.from_domain(habit)
 
     @strawberry.mutation(description="Change a habit; its kind cannot change.")
     @typed_errors
-    async def habit_update(self, info: Info, id: strawberry.ID, input: HabitUpdateInput) -> HabitResult:
+    async def habit_update(self, info: Info[Context, None], id: strawberry.ID, input: HabitUpdateInput) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.update_habit(viewer, parse_id(id, "habit"), _input(input)))
 
     @strawberry.mutation(description="Hide a habit from today's list; its history stays.")
     @typed_errors
-    async def habit_archive(self, info: Info, id: strawberry.ID) -> HabitResult:
+    async def habit_archive(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), True))
 
     @strawberry.mutation(description="Bring an archived habit back.")
     @typed_errors
-    async def habit_restore(self, info: Info, id: strawberry.ID) -> HabitResult:
+    async def habit_restore(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), False))
 
     @strawberry.mutation(description="Log a check-in (on a QUIT habit: a slip).")
     @typed_errors
-    async def habit_check_in(self, info: Info, input: HabitCheckInInput) -> HabitCheckInResult:
+    async def habit_check_in(self, info: Info[Context, None], input: HabitCheckInInput) -> HabitCheckInResult:
         viewer = await info.context.require_viewer()
         record = await service.check_in(
             viewer, parse_id(input.habit_id, "habit"), input.occurred_at, input.quantity, input.note,
@@ -287,19 +290,19 @@ class HabitMutation:
 
     @strawberry.mutation(description="Undo a check-in. Undoing twice is harmless.")
     @typed_errors
-    async def check_in_undo(self, info: Info, id: strawberry.ID) -> CheckInUndoResult:
+    async def check_in_undo(self, info: Info[Context, None], id: strawberry.ID) -> CheckInUndoResult:
         viewer = await info.context.require_viewer()
         return CheckIn.from_domain(await service.undo_check_in(viewer, parse_id(id, "check-in")))
 
     @strawberry.mutation(description="Mark a day skipped (sick, travelling): keeps the streak, adds nothing.")
     @typed_errors
-    async def habit_skip(self, info: Info, habit_id: strawberry.ID, day: date) -> HabitResult:
+    async def habit_skip(self, info: Info[Context, None], habit_id: strawberry.ID, day: date) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, True))
 
     @strawberry.mutation(description="Take back a skip.")
     @typed_errors
-    async def habit_unskip(self, info: Info, habit_id: strawberry.ID, day: date) -> HabitResult:
+    async def habit_unskip(self, info: Info[Context, None], habit_id: strawberry.ID, day: date) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, False))
 

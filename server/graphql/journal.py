@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from server.errors import ErrorCode
+from server.graphql.context import Context
 from server.graphql.errors import Error, InvalidInputError, NotFoundError, register_error_type, typed_errors
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.journal import service
@@ -58,7 +59,7 @@ class JournalEntryCreateInput:
 @strawberry.type
 class JournalQuery:
     @strawberry.field(description="Your journal, newest first.")
-    async def journal_entries(self, info: Info, first: int | None = 20,
+    async def journal_entries(self, info: Info[Context, None], first: int | None = 20,
                               after: str | None = None) -> JournalEntryConnection:
         size = page_size(first)
         rows = await service.page(await info.context.require_viewer(), decode_cursor(after), size + 1)
@@ -71,7 +72,8 @@ class JournalQuery:
 class JournalMutation:
     @strawberry.mutation(description="Write a journal entry (private to you).")
     @typed_errors
-    async def journal_entry_create(self, info: Info, input: JournalEntryCreateInput) -> JournalEntryResult:
+    async def journal_entry_create(self, info: Info[Context, None],
+                                   input: JournalEntryCreateInput) -> JournalEntryResult:
         record = await service.create_entry(await info.context.require_viewer(), input.body, input.prompt,
                                             input.step_key)
         return JournalEntry.from_domain(record)

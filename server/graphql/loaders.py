@@ -6,18 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from server.accounts.model import Viewer
 from server.habits import queries
 from server.habits.model import HabitLog, HabitSummary
 from server.habits.records import CheckInRecord, HabitRecord
 from server.habits.summary import summarize
-
-if TYPE_CHECKING:
-    from server.graphql.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +27,11 @@ class CheckInPageKey:
 
 
 class Loaders:
-    def __init__(self, context: Context) -> None:
-        self._context = context
+    """One request's loaders, for one viewer on one local day (the day the request began)."""
+
+    def __init__(self, viewer: Viewer, today: date) -> None:
+        self.viewer = viewer
+        self.today = today
         self.habit_log = DataLoader[UUID, HabitLog](load_fn=self._load_logs)
         self.habit_summary = DataLoader[HabitRecord, HabitSummary](load_fn=self._load_summaries)
         self.check_in_page = DataLoader[CheckInPageKey, list[CheckInRecord]](load_fn=self._load_pages)
@@ -42,9 +42,8 @@ class Loaders:
         return [logs[i] for i in ids]
 
     async def _load_summaries(self, habits: Sequence[HabitRecord]) -> list[HabitSummary]:
-        today = await self._context.today()
         logs = await self.habit_log.load_many([h.id for h in habits])
-        return [summarize(h.rules, log, today) for h, log in zip(habits, logs, strict=True)]
+        return [summarize(h.rules, log, self.today) for h, log in zip(habits, logs, strict=True)]
 
     async def _load_pages(self, keys: Sequence[CheckInPageKey]) -> list[list[CheckInRecord]]:
         # One query per distinct (range, cursor, size); a dashboard asks all habits alike.
@@ -58,6 +57,5 @@ class Loaders:
         return [pages[(k.start, k.end, k.after, k.first)][k.habit_id] for k in keys]
 
     async def _load_habits(self, ids: Sequence[UUID]) -> list[HabitRecord | None]:
-        viewer = await self._context.require_viewer()
-        found = await queries.habits_by_ids(viewer, ids)
+        found = await queries.habits_by_ids(self.viewer, ids)
         return [found.get(i) for i in ids]

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
 from server.errors import ErrorCode
+from server.graphql.context import Context
 from server.graphql.errors import Error, InvalidInputError, typed_errors
 from server.graphql.habits import CheckIn
 from server.graphql.ids import try_parse_id
@@ -136,7 +137,7 @@ def _row(r: CheckInImportRow) -> CheckInRow:
 @strawberry.type
 class PortabilityQuery:
     @strawberry.field(description="Everything you own, as a versioned JSON document (see AccountExport).")
-    async def export(self, info: Info) -> AccountExport:
+    async def export(self, info: Info[Context, None]) -> AccountExport:
         return AccountExport(await export.export_account(await info.context.require_viewer()))
 
 
@@ -145,7 +146,7 @@ class PortabilityMutation:
     @strawberry.mutation(description="Many check-ins (and skips) at once, all or nothing: if any row is "
                                      "rejected nothing is stored and ImportRejectedError reports every row.")
     @typed_errors
-    async def check_ins_import(self, info: Info, input: CheckInsImportInput) -> CheckInsImportResult:
+    async def check_ins_import(self, info: Info[Context, None], input: CheckInsImportInput) -> CheckInsImportResult:
         viewer = await info.context.require_viewer()
         rows = [_row(r) for r in input.rows]
         skips = [SkipRow(try_parse_id(s.habit_id), s.day) for s in input.skips or []]
@@ -160,7 +161,7 @@ class PortabilityMutation:
     @strawberry.mutation(description="Restore an export into your account (new ids; days kept as exported). "
                                      "One transaction; importing the same export twice creates nothing.")
     @typed_errors
-    async def account_import(self, info: Info, input: AccountImportInput) -> AccountImportResult:
+    async def account_import(self, info: Info[Context, None], input: AccountImportInput) -> AccountImportResult:
         viewer = await info.context.require_viewer()
         r = await restore.restore_account(viewer, input.data, input.dry_run, input.apply_profile)
         return AccountImportReport(

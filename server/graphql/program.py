@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from server.graphql.context import Context
 from server.graphql.errors import NotFoundError, typed_errors
 from server.graphql.habits import Habit, ScheduleType
 from server.graphql.journal import StepLockedError
@@ -88,7 +89,7 @@ StarterKitResult = Annotated[StarterKitAdopted | NotFoundError | StepLockedError
 @strawberry.type
 class ProgramQuery:
     @strawberry.field(description="The guided program, with your unlock state.")
-    async def program(self, info: Info) -> Program:
+    async def program(self, info: Info[Context, None]) -> Program:
         views = await service.user_program(await info.context.require_viewer())
         program = service.get_program()
         return Program(key=program.key, title=program.title, steps=[Step.from_view(v) for v in views])
@@ -98,6 +99,6 @@ class ProgramQuery:
 class ProgramMutation:
     @strawberry.mutation(description="Adopt a step's suggested habits in one go; adopting twice adds nothing.")
     @typed_errors
-    async def starter_kit_adopt(self, info: Info, step_key: str) -> StarterKitResult:
+    async def starter_kit_adopt(self, info: Info[Context, None], step_key: str) -> StarterKitResult:
         records = await service.adopt_starter_kit(await info.context.require_viewer(), step_key)
         return StarterKitAdopted(habits=[Habit.from_domain(r) for r in records])

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from server import live
 from server.errors import ErrorCode
+from server.graphql.context import Context
 from server.graphql.errors import ApiError
 from server.progress import queries
 
@@ -43,7 +44,7 @@ class Confidence:
     components: list[ConfidenceComponent]
 
     @strawberry.field(description=f"One point per day that has a score, oldest first (at most {HISTORY_MAX}).")
-    async def history(self, info: Info, days: int = 30) -> list[ConfidencePoint]:
+    async def history(self, info: Info[Context, None], days: int = 30) -> list[ConfidencePoint]:
         if not 1 <= days <= HISTORY_MAX:
             raise ApiError(ErrorCode.BAD_USER_INPUT, f"days must be between 1 and {HISTORY_MAX}", field="days")
         points = await queries.confidence_history(await info.context.require_viewer(), days)
@@ -99,14 +100,14 @@ def event_from(data: dict[str, Any]) -> Any:
 @strawberry.type
 class ProgressQuery:
     @strawberry.field
-    async def confidence(self, info: Info) -> Confidence:
+    async def confidence(self, info: Info[Context, None]) -> Confidence:
         view = await queries.confidence(await info.context.require_viewer())
         return Confidence(score=view.score, computed_at=view.computed_at, components=[
             ConfidenceComponent(key=c["key"], label=c["label"], weight=c["weight"], value=c["value"])
             for c in view.components])
 
     @strawberry.field(description="The whole catalogue, with your progress.")
-    async def achievements(self, info: Info) -> list[Achievement]:
+    async def achievements(self, info: Info[Context, None]) -> list[Achievement]:
         views = await queries.achievements(await info.context.require_viewer())
         return [Achievement(key=v.key, title=v.title, description=v.description, unlocked=v.unlocked_at is not None,
                             unlocked_at=v.unlocked_at, current=v.current, target=v.target) for v in views]
@@ -116,7 +117,7 @@ class ProgressQuery:
 class Subscription:
     @strawberry.subscription(description="Unlocks and confidence changes for the signed-in user only. Ends with an "
                                          "UNAUTHENTICATED error as soon as the token is revoked or expires.")
-    async def events(self, info: Info) -> AsyncGenerator[Event, None]:
+    async def events(self, info: Info[Context, None]) -> AsyncGenerator[Event, None]:
         viewer = await info.context.viewer()
         if viewer is None:
             raise ApiError(ErrorCode.UNAUTHENTICATED, "send {\"authorization\": \"Bearer <token>\"} in "

@@ -6,26 +6,22 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits, journal, portability, program, progress
+from server.graphql.admission import Admission
+from server.graphql.cost import FieldTable
 from server.graphql.errors import FinishErrors
-from server.graphql.execution import LeafFastExecutionContext
-from server.graphql.limits import MAX_TOKENS, RefuseNulCharacters, ValidationLimits
-from server.graphql.permissions import AuthExtension
+from server.graphql.list_sizes import LIST_SIZES
+from server.ratelimit import RateLimiter
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
                               program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
                                     program.ProgramMutation, portability.PortabilityMutation))
-
 
 
 class Schema(strawberry.Schema):
@@ -36,23 +32,24 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema(introspection: bool = True) -> Schema:
+def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = None,
+                 hide_suggestions: bool = False) -> Schema:
+    """The schema with its door (admission: rate limits, cost, authentication), cached validation and
+    error finishing. Without a limiter nothing is rate-limited (the printed schema, tests of the math)."""
+    door = limiter or RateLimiter(0, 0, 0)
+    tables: list[FieldTable] = []
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        ValidationLimits,
-        lambda: ParserCache(maxsize=256),
+        # Order matters: the door runs before graphql-core's (cached) validation ever sees a document.
+        lambda: Admission(limiter=door, table=tables[0], sizes=LIST_SIZES),
         lambda: ValidationCache(maxsize=256),
-        AuthExtension,
-        RefuseNulCharacters,
-        FinishErrors,
+        lambda: FinishErrors(hide_suggestions),
     ]
     if not introspection:
-        from strawberry.extensions import DisableIntrospection
-
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
-                  execution_context_class=LeafFastExecutionContext,
-                  config=StrawberryConfig(auto_camel_case=True, scalar_map=portability.SCALARS))
+    schema = Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
+                    config=StrawberryConfig(auto_camel_case=True, scalar_map=portability.SCALARS))
+    tables.append(FieldTable.from_sdl(schema.as_str()))
+    return schema
 
 
 schema = build_schema()

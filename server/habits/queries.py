@@ -18,6 +18,11 @@ async def habits(viewer: Viewer, include_archived: bool) -> list[HabitRecord]:
     return await repository.list_habits(viewer.account.id, include_archived)
 
 
+async def habit_count(viewer: Viewer) -> int:
+    """How many habits the viewer has, archived ones included."""
+    return await repository.count_habits(viewer.account.id)
+
+
 async def habits_by_ids(viewer: Viewer, ids: Sequence[UUID]) -> dict[UUID, HabitRecord]:
     return await repository.habits_by_ids(viewer.account.id, ids)
 

@@ -81,6 +81,10 @@ async def get_habit(owner: UUID, habit_id: UUID) -> HabitRecord | None:
     return _habit(rows[0]) if rows else None
 
 
+async def count_habits(owner: UUID) -> int:
+    return int(await H.count().where(H.owner == owner))
+
+
 async def habits_by_ids(owner: UUID, ids: Sequence[UUID]) -> dict[UUID, HabitRecord]:
     if not ids:
         return {}

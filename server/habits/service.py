@@ -24,6 +24,8 @@ NOTE_MAX = 1000
 KEY_MAX = 128
 QUANTITY_MAX = 1_000_000.0
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Habits per user, archived ones included (they are still read and recomputed).
+HABITS_MAX = 300
 EARLIEST_START = date(1970, 1, 1)
 
 
@@ -87,6 +89,7 @@ async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
     values = {"target_quantity": 1.0, "start_date": viewer.account.today(now)}
     values.update(_columns(data, viewer.account.today(now)))
     async with write_transaction():
+        await _room_for(viewer, 1)
         habit = await repository.insert_habit(viewer.account.id, values, now)
         await accounts.mark_stale(viewer.account.id, now)
     await events.derived_state_changed(viewer.account.id)
@@ -106,6 +109,7 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
     try:
         async with write_transaction():
             existing = await repository.habits_by_kit_keys(viewer.account.id, keys)
+            await _room_for(viewer, sum(k not in existing for k in keys))
             for kit_key, values in rows:
                 if kit_key not in existing:
                     await repository.insert_habit(viewer.account.id, values, now)
@@ -116,6 +120,13 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
     await events.derived_state_changed(viewer.account.id)
     found = await repository.habits_by_kit_keys(viewer.account.id, keys)
     return [found[k] for k in keys if k in found]
+
+
+async def _room_for(viewer: Viewer, more: int) -> None:
+    """Refuse to go past HABITS_MAX habits (inside the creating transaction)."""
+    if more and await repository.count_habits(viewer.account.id) + more > HABITS_MAX:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {HABITS_MAX} habits; archive or delete "
+                                                  "some first", "input")
 
 
 async def _owned(viewer: Viewer, habit_id: UUID) -> HabitRecord:

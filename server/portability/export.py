@@ -82,6 +82,16 @@ def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): =, +, -, @, and tab/CR,
+# which some spreadsheets strip before looking.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """User text as a CSV cell no spreadsheet runs: a leading formula character gets a `'` before it."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 async def check_ins_csv(viewer: Viewer) -> AsyncIterator[bytes]:
     """Live check-ins, oldest first, as CSV; read a page at a time so memory stays flat."""
     buffer = io.StringIO()
@@ -91,8 +101,9 @@ async def check_ins_csv(viewer: Viewer) -> AsyncIterator[bytes]:
     while True:
         rows = await repository.check_in_csv_page(viewer.account.id, after, CSV_PAGE)
         for r in rows:
-            writer.writerow((r["habit"], r["habit_name"], r["day"].isoformat(), r["occurred_at"].isoformat(),
-                             _number(r["quantity"]), r["note"] or "", r["source"]))
+            writer.writerow((r["habit"], spreadsheet_safe(r["habit_name"]), r["day"].isoformat(),
+                             r["occurred_at"].isoformat(), _number(r["quantity"]), spreadsheet_safe(r["note"] or ""),
+                             r["source"]))
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

@@ -38,7 +38,7 @@ from graphql import (
 )
 
 from server import clock
-from server.graphql.permissions import PUBLIC_FIELDS
+from server.graphql.admission import PUBLIC_FIELDS
 from server.graphql.schema import build_schema
 from tests.integration.api import Api
 
@@ -120,7 +120,7 @@ OWNER_SNAPSHOT = """{
   habits(includeArchived: true) {
     id name category kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
     currentStreak longestStreak streakUnit strength freezesHeld
-    checkIns(first: 100) { edges { node { id occurredAt day quantity note source undone } } }
+    checkIns(first: 30) { edges { node { id occurredAt day quantity note source undone } } }
   }
   journalEntries(first: 100) { edges { node { id prompt body stepKey day createdAt } } }
   achievements { key unlocked unlockedAt current target }

@@ -1,0 +1,39 @@
+"""How many items each list field of the schema can hold, for the cost limit (server/graphql/cost.py).
+
+Every list field the schema has is declared here (a test holds the schema to it), so no new list
+escapes the budget: sized by its arguments where it has them, else by the bound the service
+itself enforces (at most HABITS_MAX habits, the catalogue's size, a page's size...).
+"""
+
+from __future__ import annotations
+
+from server.achievements.catalogue import CATALOGUE
+from server.graphql.cost import SizeRule, argument, bounded_by, date_range, fixed, input_length
+from server.graphql.pagination import PAGE_DEFAULT, PAGE_MAX
+from server.habits.service import HABITS_MAX
+from server.portability.rows import ROWS_MAX
+
+HISTORY_MAX = 365
+
+LIST_SIZES: dict[tuple[str, str], SizeRule] = {
+    # As many as the asker has (the door looks it up when the schema's bound would refuse).
+    ("Query", "habits"): bounded_by("habits", HABITS_MAX),
+    ("Query", "apiTokens"): fixed(100),
+    ("Query", "achievements"): fixed(len(CATALOGUE)),
+    ("Habit", "days"): date_range(),
+    ("DaySeries", "statuses"): date_range(of_parent=True),
+    ("DaySeries", "quantities"): date_range(of_parent=True),
+    ("CheckInConnection", "edges"): argument("first", PAGE_DEFAULT, PAGE_MAX, of_parent=True),
+    ("JournalEntryConnection", "edges"): argument("first", PAGE_DEFAULT, PAGE_MAX, of_parent=True),
+    ("Confidence", "history"): argument("days", 30, HISTORY_MAX),
+    ("Confidence", "components"): fixed(10),
+    ("Program", "steps"): fixed(10),
+    ("Step", "requirements"): fixed(10),
+    ("Step", "prompts"): fixed(10),
+    ("Step", "suggestedHabits"): fixed(10),
+    ("Schedule", "weekdays"): fixed(7),
+    ("ApiToken", "scopes"): fixed(2),
+    ("CheckInsImportReport", "rows"): input_length("input", "rows", ROWS_MAX),
+    ("CheckInsImportReport", "skips"): input_length("input", "skips", ROWS_MAX),
+    ("StarterKitAdopted", "habits"): fixed(10),
+}
