@@ -24,12 +24,13 @@ from typing import Any
 from graphql import DocumentNode, GraphQLSyntaxError, parse
 from strawberry.extensions import SchemaExtension
 
-from server.errors import AuthError, ErrorCode
+from server.errors import ErrorCode
 from server.graphql.context import Context
 from server.graphql.cost import (
     MAX_COST,
     MAX_FIELDS,
     MAX_REPEATS,
+    MAX_SPREADS,
     FieldTable,
     OperationFacts,
     SizeRule,
@@ -80,6 +81,9 @@ def limit_error(facts: OperationFacts, name: str) -> ApiError | None:
     if facts.repeats > MAX_REPEATS:
         return too_complex(f"Operation '{name}' selects one field {facts.repeats} times in one place, more than "
                            f"{MAX_REPEATS} (limit: maxRepeats).", "maxRepeats", MAX_REPEATS)
+    if facts.spreads > MAX_SPREADS:
+        return too_complex(f"Operation '{name}' spreads fragments {facts.spreads} times, more than {MAX_SPREADS} "
+                           f"(limit: maxFragmentSpreads).", "maxFragmentSpreads", MAX_SPREADS)
     if facts.depth > MAX_DEPTH:
         return too_complex(f"Operation '{name}' nests fields deeper than {MAX_DEPTH} levels (limit: maxDepth).",
                            "maxDepth", MAX_DEPTH)
@@ -185,9 +189,9 @@ class Admission(SchemaExtension):
         if facts is not None and any(name not in PUBLIC_FIELDS for name in facts.root_fields):
             viewer = await self.context.viewer()
             if viewer is None:
-                raise AuthError(ErrorCode.UNAUTHENTICATED, "sign in, or send a valid Bearer token")
+                raise ApiError(ErrorCode.UNAUTHENTICATED, "sign in, or send a valid Bearer token")
             if facts.is_mutation and not viewer.can_write:
-                raise AuthError(ErrorCode.FORBIDDEN, "this token is read-only; use a WRITE token to change data")
+                raise ApiError(ErrorCode.FORBIDDEN, "this token is read-only; use a WRITE token to change data")
         yield
 
     async def _charge(self, facts: OperationFacts) -> None:

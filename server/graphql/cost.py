@@ -8,6 +8,8 @@ checks need:
 - `repeats`: the most times one response name is selected in one merged selection set —
   graphql-core's overlapping-fields rule compares such fields pairwise, so `{ me { id } me { id }
   … }` is quadratic to validate; refused above MAX_REPEATS (maxRepeats);
+- `spreads`: fragment spreads written in the document (the same rule compares them pairwise too;
+  maxFragmentSpreads);
 - `depth` (introspection roots apart), `aliases`;
 - `cost`: the most values the response could hold — each field counts once per item of every list
   around it, lists sized from their arguments (`days(from, to)`, `first`, `days`) or by the
@@ -56,6 +58,9 @@ from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
 
 MAX_FIELDS = 1000
 MAX_REPEATS = 20
+# Fragment spreads written in a document: graphql-core's overlapping-fields rule compares spreads
+# pairwise and follows chains of them (150 chained spreads: ~140 ms to validate here).
+MAX_SPREADS = 50
 MAX_COST = 200_000
 # A list field nobody declared a bound for counts as this many items.
 DEFAULT_LIST_SIZE = 100
@@ -203,6 +208,7 @@ class OperationFacts:
     repeats: int
     root_fields: tuple[str, ...]
     nul_argument: str | None
+    spreads: int = 0
     selects: frozenset[tuple[str, str]] = frozenset()  # (type, field) of every list field selected
 
     @property
@@ -331,4 +337,17 @@ def measure(document: DocumentNode, operation: OperationDefinitionNode, table: F
     return OperationFacts(operation=operation, fields=max(whole.fields, walk.fields), aliases=whole.aliases,
                           depth=whole.depth, introspection_depth=whole.introspection_depth, cost=whole.cost,
                           repeats=whole.repeats, root_fields=tuple(whole.roots), nul_argument=walk.nul_argument,
-                          selects=frozenset(walk.lists))
+                          selects=frozenset(walk.lists), spreads=_spreads_written(document))
+
+
+def _spreads_written(document: DocumentNode) -> int:
+    count = 0
+    stack: list[SelectionSetNode] = [d.selection_set for d in document.definitions
+                                     if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                count += 1
+            elif isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set is not None:
+                stack.append(selection.selection_set)
+    return count

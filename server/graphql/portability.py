@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, NewType
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
-from strawberry.types.scalar import ScalarDefinition
 
 from server.errors import ErrorCode
 from server.graphql.context import Context
 from server.graphql.errors import Error, InvalidInputError, typed_errors
 from server.graphql.habits import CheckIn
 from server.graphql.ids import try_parse_id
+from server.graphql.scalars import AccountExport
 from server.portability import checkins, export, restore
 from server.portability.checkins import ImportReport
 from server.portability.rows import ROWS_MAX, CheckInRow, RowOutcome, RowStatus, SkipRow
@@ -24,14 +24,6 @@ ImportRowStatusType = strawberry.enum(
     description="CREATED: stored now. DUPLICATE: its idempotency key already holds the same check-in (or an "
                 "earlier row of this import does): nothing new. REJECTED: see code and message. WOULD_CREATE: "
                 "valid, not stored (a dry run, or another row was rejected).")
-
-AccountExport = NewType("AccountExport", object)
-SCALARS: dict[object, ScalarDefinition] = {AccountExport: strawberry.scalar(
-    name="AccountExport",
-    description='Everything you own as one JSON document: {"format": "comeback-export", "version": 1, '
-                '"profile", "habits", "checkIns", "skips", "journalEntries", "achievements", "program"}. '
-                "accountImport reads it back.",
-    serialize=lambda value: value, parse_value=lambda value: value)}
 
 
 @strawberry.input

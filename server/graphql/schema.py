@@ -16,6 +16,7 @@ from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import FinishErrors
 from server.graphql.list_sizes import LIST_SIZES
+from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
@@ -47,7 +48,7 @@ def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = No
     if not introspection:
         extensions.append(DisableIntrospection)
     schema = Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
-                    config=StrawberryConfig(auto_camel_case=True, scalar_map=portability.SCALARS))
+                    config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
     tables.append(FieldTable.from_sdl(schema.as_str()))
     return schema
 

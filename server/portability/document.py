@@ -8,11 +8,21 @@ is logged and must not be recomputed with another profile.
 from __future__ import annotations
 
 import math
-from datetime import date
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from server.errors import DomainError, invalid
@@ -22,6 +32,31 @@ from server.journal.service import BODY_MAX, PROMPT_MAX
 
 FORMAT = "comeback-export"
 VERSION = 1
+EARLIEST_DAY = date(1970, 1, 1)
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the years UTC can hold") from None
+
+
+# Every instant of the document, as aware UTC (what is stored), or a clear problem.
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
+def _day_in_range(value: date, info: ValidationInfo) -> date:
+    """Days are from 1970 up to the latest day anywhere on Earth now (the parse's `latest_day`)."""
+    latest = (info.context or {}).get("latest_day")
+    if value < EARLIEST_DAY:
+        raise ValueError(f"must be on or after {EARLIEST_DAY.isoformat()}")
+    if latest is not None and value > latest:
+        raise ValueError("must not be in the future")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day_in_range)]
 
 
 class _Model(BaseModel):
@@ -40,7 +75,7 @@ class ProfileV1(_Model):
     display_name: str | None = Field(default=None, max_length=80)
     timezone: str = "UTC"
     day_start_hour: int = Field(default=0, ge=0, le=23)
-    created_at: AwareDatetime | None = None
+    created_at: Instant | None = None
 
 
 class ScheduleV1(_Model):
@@ -69,8 +104,8 @@ class HabitV1(_Model):
     unit: str | None = Field(default=None, max_length=UNIT_MAX)
     start_date: date
     archived: bool = False
-    archived_at: AwareDatetime | None = None
-    created_at: AwareDatetime
+    archived_at: Instant | None = None
+    created_at: Instant
 
     _target = field_validator("target_quantity")(_positive)
 
@@ -83,32 +118,35 @@ class HabitV1(_Model):
 
     @field_validator("start_date")
     @classmethod
-    def _not_ancient(cls, value: date) -> date:
-        if value < date(1970, 1, 1):
+    def _not_ancient(cls, value: date, info: ValidationInfo) -> date:
+        if value < EARLIEST_DAY:
             raise ValueError("must be after 1970")
+        latest = (info.context or {}).get("latest_day")
+        if latest is not None and (value - latest).days > 366:
+            raise ValueError("must be within a year from today")
         return value
 
 
 class CheckInV1(_Model):
     id: UUID
     habit_id: UUID
-    day: date
-    occurred_at: AwareDatetime
+    day: Day
+    occurred_at: Instant
     quantity: float = 1.0
     note: str | None = Field(default=None, max_length=NOTE_MAX)
     source: str = "IMPORT"
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=KEY_MAX)
-    created_at: AwareDatetime | None = None
+    created_at: Instant | None = None
     undone: bool = False
-    undone_at: AwareDatetime | None = None
+    undone_at: Instant | None = None
 
     _quantity = field_validator("quantity")(_positive)
 
 
 class SkipV1(_Model):
     habit_id: UUID
-    day: date
-    created_at: AwareDatetime | None = None
+    day: Day
+    created_at: Instant | None = None
 
 
 class JournalEntryV1(_Model):
@@ -116,13 +154,13 @@ class JournalEntryV1(_Model):
     prompt: str | None = Field(default=None, max_length=PROMPT_MAX)
     body: str = Field(min_length=1, max_length=BODY_MAX)
     step_key: str | None = Field(default=None, max_length=64)
-    day: date
-    created_at: AwareDatetime
+    day: Day
+    created_at: Instant
 
 
 class AwardV1(_Model):
     key: str = Field(max_length=64)
-    unlocked_at: AwareDatetime
+    unlocked_at: Instant
 
 
 class ProgramV1(_Model):
@@ -132,7 +170,7 @@ class ProgramV1(_Model):
 class ExportV1(_Model):
     format: Literal["comeback-export"]
     version: Literal[1]
-    exported_at: AwareDatetime | None = None
+    exported_at: Instant | None = None
     profile: ProfileV1 = Field(default_factory=ProfileV1)
     habits: list[HabitV1] = Field(default_factory=list)
     check_ins: list[CheckInV1] = Field(default_factory=list)
@@ -143,19 +181,21 @@ class ExportV1(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> ExportV1:
-        ids = [h.id for h in self.habits]
-        if len(set(ids)) != len(ids):
-            raise ValueError("habits: an id appears twice")
-        known = set(ids)
-        references: list[tuple[str, list[UUID]]] = [("checkIns", [c.habit_id for c in self.check_ins]),
-                                                     ("skips", [s.habit_id for s in self.skips])]
-        for name, habit_ids in references:
-            for index, habit_id in enumerate(habit_ids):
-                if habit_id not in known:
+        for name, ids in (("habits", [h.id for h in self.habits]), ("checkIns", [c.id for c in self.check_ins]),
+                          ("journalEntries", [e.id for e in self.journal_entries])):
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{name}: an id appears twice")
+        starts = {h.id: h.start_date for h in self.habits}
+        dated: list[tuple[str, list[tuple[UUID, date]]]] = [
+            ("checkIns", [(c.habit_id, c.day) for c in self.check_ins]),
+            ("skips", [(s.habit_id, s.day) for s in self.skips])]
+        for name, rows in dated:
+            for index, (habit_id, day) in enumerate(rows):
+                if habit_id not in starts:
                     raise ValueError(f"{name}[{index}].habitId: no habit with this id in the export")
-        check_in_ids = [c.id for c in self.check_ins]
-        if len(set(check_in_ids)) != len(check_in_ids):
-            raise ValueError("checkIns: an id appears twice")
+                if day < starts[habit_id]:
+                    raise ValueError(f"{name}[{index}].day: before its habit's start date "
+                                     f"{starts[habit_id].isoformat()}")
         return self
 
 
@@ -164,8 +204,9 @@ def dump(document: ExportV1) -> dict[str, Any]:
     return data
 
 
-def parse(data: Any) -> ExportV1:
-    """The document, checked; a problem becomes INVALID_INPUT on `data` naming where it is."""
+def parse(data: Any, latest_day: date | None = None) -> ExportV1:
+    """The document, checked (days no later than `latest_day`); a problem becomes INVALID_INPUT on `data`
+    naming where it is."""
     if not isinstance(data, dict):
         raise invalid("data", "expected a JSON object (a Comeback export)")
     if data.get("format") != FORMAT:
@@ -173,7 +214,7 @@ def parse(data: Any) -> ExportV1:
     if data.get("version") != VERSION:
         raise invalid("data", f"unsupported export version {data.get('version')!r}; this server reads {VERSION}")
     try:
-        return ExportV1.model_validate(data)
+        return ExportV1.model_validate(data, context={"latest_day": latest_day})
     except ValidationError as error:
         raise _problem(error) from None
 

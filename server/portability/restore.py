@@ -4,13 +4,16 @@ Restored objects get ids derived from (this account, the exported id), so import
 export twice finds everything already there and creates nothing; importing an account's own
 export into itself also creates nothing. Check-ins keep their stored `day` (never recomputed),
 their instant, quantity, note, source and undo; so streaks and strengths come out identical.
+
+Achievements and program steps are not taken on the document's word: only those the restored
+history earns here are kept (with their exported dates); the background recompute derives the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -18,19 +21,22 @@ from server import clock, events
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.accounts.service import validate_timezone
-from server.achievements import catalogue
 from server.achievements import repository as achievements
-from server.database import write_transaction
+from server.database import is_unique_violation, write_transaction
 from server.habits import tables as habit_tables
 from server.habits.records import Source
 from server.journal import tables as journal_tables
 from server.portability import repository
 from server.portability.document import CheckInV1, ExportV1, HabitV1, parse
 from server.program import repository as program
-from server.program.service import find_step
+from server.program.service import find_step, get_program
+from server.progress import repository as progress
+from server.progress.earned import earned
 
 _NAMESPACE = UUID("5f2d9a4e-8c1b-4e57-9d0a-6b3c2e1f7a90")
 _SOURCES = {s.value for s in Source}
+# A concurrent check-in can take an idempotency key between the plan and the insert: plan again.
+_ATTEMPTS = 3
 
 
 def _utc(at: datetime) -> datetime:
@@ -70,7 +76,8 @@ class _Writes:
 
 async def restore_account(viewer: Viewer, data: Any, dry_run: bool = False,
                           apply_profile: bool = True) -> RestoreReport:
-    document = parse(data)
+    # No local day anywhere is more than one day past today's UTC date (UTC+14).
+    document = parse(data, latest_day=clock.now().date() + timedelta(days=1))
     profile: dict[str, Any] = {}
     if apply_profile:
         profile = {"timezone": validate_timezone(document.profile.timezone),
@@ -80,6 +87,19 @@ async def restore_account(viewer: Viewer, data: Any, dry_run: bool = False,
     if dry_run:
         writes = await _plan(viewer, document, profile)
         return _report(True, writes, 0, 0)
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            report = await _restore(viewer, document, profile)
+        except Exception as error:
+            if not is_unique_violation(error) or attempt == _ATTEMPTS:
+                raise
+            continue
+        await events.derived_state_changed(viewer.account.id)
+        return report
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> RestoreReport:
     async with write_transaction():
         writes = await _plan(viewer, document, profile)
         owner, now = viewer.account.id, clock.now()
@@ -87,13 +107,33 @@ async def restore_account(viewer: Viewer, data: Any, dry_run: bool = False,
         await repository.insert_check_ins(writes.check_ins)
         await repository.insert_skips(writes.skips)
         await repository.insert_journal_entries(writes.journal)
-        awarded = await repository.restore_awards(owner, writes.awards)
-        unlocked = await repository.restore_unlocks(owner, writes.unlocks)
         if writes.profile:
             await accounts.update_profile(owner, writes.profile)
+        awards, unlocks = await _earned_here(viewer, writes)
+        awarded = await repository.restore_awards(owner, awards)
+        unlocked = await repository.restore_unlocks(owner, unlocks)
         await accounts.mark_stale(owner, now)
-    await events.derived_state_changed(viewer.account.id)
     return _report(False, writes, awarded, unlocked)
+
+
+async def _earned_here(viewer: Viewer, writes: _Writes) -> tuple[list[tuple[str, datetime]],
+                                                                   list[tuple[str, int, datetime]]]:
+    """The exported awards and unlocks that the account's history, restored rows included, earns."""
+    account = await accounts.get_account(viewer.account.id)
+    assert account is not None
+    activity = await progress.load_activity(account, account.today(clock.now()))
+    held = frozenset(await program.unlocked(viewer.account.id))
+    opened: set[str] = set()
+    # Steps open one after another: each restored unlock may let the next one's rule apply.
+    while True:
+        result = earned(activity, get_program(), held | opened)
+        new = set(result.steps) - opened
+        if not new:
+            break
+        opened |= new
+    awards = [(key, at) for key, at in writes.awards if key in result.achievements]
+    unlocks = [(key, version, at) for key, version, at in writes.unlocks if key in opened]
+    return awards, unlocks
 
 
 def _report(dry_run: bool, writes: _Writes, awarded: int | None, unlocked: int | None) -> RestoreReport:
@@ -145,10 +185,8 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
             journal.append({"id": target, "owner": owner, "prompt": e.prompt, "body": e.body,
                             "step_key": e.step_key, "day": e.day, "created_at": _utc(e.created_at)})
 
-    known_awards = {a.key for a in catalogue.CATALOGUE}
     held_awards = await achievements.awarded(owner)
-    awards = [(a.key, _utc(a.unlocked_at)) for a in document.achievements
-              if a.key in known_awards and a.key not in held_awards]
+    awards = [(a.key, _utc(a.unlocked_at)) for a in document.achievements if a.key not in held_awards]
     held_steps = await program.unlocked(owner)
     unlocks = []
     for u in document.program.unlocked_steps:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -211,3 +213,119 @@ async def test_two_identical_imports_at_once_store_each_row_once(api: Api) -> No
     reports = sorted((o["checkInsImport"]["created"], o["checkInsImport"]["skippedDuplicates"]) for o in outs)
     assert reports == [(0, 10), (0, 10), (10, 0)]
     assert await tables.CheckIn.count() == 10
+
+
+async def test_impossible_days_and_repeated_ids_are_refused_naming_where(api: Api) -> None:
+    """Reproduces finding 8 of issue 11: days 0001-01-01 and 9999-12-31, days before a habit's start and
+    two journal entries with one id were accepted (the last gave INTERNAL)."""
+    await api.sign_up()
+    habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
+             "schedule": {"period": "DAILY"}, "startDate": "2026-03-01", "createdAt": "2026-03-01T08:00:00Z"}
+    good = {"format": "comeback-export", "version": 1, "habits": [habit]}
+
+    def check_in(day: str, at: str = "2026-03-02T10:00:00Z") -> dict:
+        return {"id": str(UUID(int=2)), "habitId": habit["id"], "day": day, "occurredAt": at}
+
+    entry = {"id": str(UUID(int=3)), "body": "x", "day": "2026-03-02", "createdAt": "2026-03-02T10:00:00Z"}
+    cases = [
+        ({**good, "checkIns": [check_in("0001-01-01")]}, "checkIns[0].day: Value error, must be on or after 1970"),
+        ({**good, "checkIns": [check_in("9999-12-31")]}, "checkIns[0].day: Value error, must not be in the future"),
+        ({**good, "checkIns": [check_in("2026-02-27")]}, "checkIns[0].day: before its habit's start date 2026-03-01"),
+        ({**good, "skips": [{"habitId": habit["id"], "day": "2026-02-01"}]}, "skips[0].day: before its habit's"),
+        ({**good, "checkIns": [check_in("2026-03-02", "9999-12-31T23:59:59-14:00")]},
+         "checkIns[0].occurredAt: Value error, is outside the years UTC can hold"),
+        ({**good, "journalEntries": [entry, entry]}, "journalEntries: an id appears twice"),
+    ]
+    for data, message in cases:
+        out = (await api.data(RESTORE, {"input": {"data": data}}))["accountImport"]
+        assert (out["code"], out["field"]) == ("INVALID_INPUT", "data"), out
+        assert message in out["message"], (message, out["message"])
+    assert await tables.Habit.count() == 0
+
+
+async def test_a_forged_export_unlocks_only_what_its_history_earns(api: Api) -> None:
+    """Reproduces finding 8 of issue 11: an export listing every achievement and step unlocked the
+    whole program on restore."""
+    from server.achievements.catalogue import CATALOGUE
+    from server.program.service import get_program
+
+    await api.sign_up()
+    at = "2026-03-10T10:00:00Z"
+    habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
+             "schedule": {"period": "DAILY"}, "startDate": "2026-03-10", "createdAt": at}
+    forged = {"format": "comeback-export", "version": 1, "habits": [habit],
+              "checkIns": [{"id": str(UUID(int=2)), "habitId": habit["id"], "day": "2026-03-10", "occurredAt": at}],
+              "achievements": [{"key": a.key, "unlockedAt": at} for a in CATALOGUE],
+              "program": {"unlockedSteps": [{"key": s.key, "unlockedAt": at} for s in get_program().steps]}}
+    out = (await api.data(RESTORE, {"input": {"data": forged}}))["accountImport"]
+    unlocked = [a["key"] for a in (await api.data("{ achievements { key unlocked } }"))["achievements"]
+                if a["unlocked"]]
+    steps = [s["key"] for s in (await api.data("{ program { steps { key unlocked } } }"))["program"]["steps"]
+             if s["unlocked"]]
+    # One habit and one check-in earn the first-habit and first-check-in awards and step 1, no more.
+    assert sorted(unlocked) == ["first-check-in", "first-habit"]
+    assert (out["achievementsRestored"], out["stepsRestored"]) == (2, 1)
+    assert steps == [get_program().steps[0].key]
+
+
+async def test_a_restore_racing_a_check_in_with_the_same_key_succeeds_and_stores_each_once(api: Api) -> None:
+    """Reproduces finding 8 of issue 11: accountImport racing habitCheckIn with one idempotency key gave
+    INTERNAL on PostgreSQL (nothing was duplicated, but the import failed)."""
+    import asyncio
+
+    await api.sign_up()
+    walk = await api.create_habit(startDate="2026-03-01")
+    at = "2026-03-05T10:00:00Z"
+    habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
+             "schedule": {"period": "DAILY"}, "startDate": "2026-03-01", "createdAt": at}
+    check_ins = [{"id": str(UUID(int=100 + d)), "habitId": habit["id"], "day": f"2026-03-{d:02d}",
+                  "occurredAt": f"2026-03-{d:02d}T10:00:00Z", "idempotencyKey": f"k{d}"} for d in range(1, 16)]
+    document = {"format": "comeback-export", "version": 1, "habits": [habit], "checkIns": check_ins}
+    restored, *logged = await asyncio.gather(
+        api.data(RESTORE, {"input": {"data": document}}),
+        *(api.check_in(walk["id"], occurredAt=f"2026-03-{d:02d}T12:00:00Z", idempotencyKey=f"k{d}")
+          for d in range(1, 16)))
+    report = restored["accountImport"]
+    assert report["__typename"] == "AccountImportReport", report
+    # Whichever stored a key first holds it: the other side's use of it is a different check-in (a live
+    # one is refused as DUPLICATE; a restored one keeps its row and drops the key). Nothing fails.
+    live = [c["__typename"] for c in logged]
+    assert set(live) <= {"CheckIn", "DuplicateError"}, live
+    assert report["checkInsCreated"] == 15
+    assert await tables.CheckIn.count() == 15 + live.count("CheckIn")
+    keys = [r["idempotency_key"] for r in await tables.CheckIn.select(tables.CheckIn.idempotency_key)]
+    assert sorted(k for k in keys if k) == sorted(f"k{d}" for d in range(1, 16))
+
+
+async def test_a_key_taken_between_plan_and_insert_is_planned_again(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race of finding 8 made certain: a check-in with the document's key commits while the restore
+    is between reading the taken keys and inserting (possible on PostgreSQL, where writers overlap;
+    SQLite's immediate transactions let no other writer in)."""
+    from server import database
+    from server.portability import restore
+
+    if database.DB.engine_type != "postgres":
+        pytest.skip("SQLite serialises writers: a restore cannot be overtaken mid-transaction")
+    await api.sign_up()
+    walk = await api.create_habit(startDate="2026-03-01")
+    at = "2026-03-05T10:00:00Z"
+    habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
+             "schedule": {"period": "DAILY"}, "startDate": "2026-03-01", "createdAt": at}
+    document = {"format": "comeback-export", "version": 1, "habits": [habit],
+                "checkIns": [{"id": str(UUID(int=2)), "habitId": habit["id"], "day": "2026-03-05",
+                              "occurredAt": at, "idempotencyKey": "same-key"}]}
+    plan, plans = restore._plan, []
+
+    async def overtaken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        planned = await plan(*args, **kwargs)
+        plans.append(planned)
+        if len(plans) == 1:  # another request (a fresh context: its own connection) stores the key and commits
+            await asyncio.create_task(api.check_in(walk["id"], occurredAt=at, idempotencyKey="same-key"),
+                                      context=contextvars.Context())
+        return planned
+
+    monkeypatch.setattr(restore, "_plan", overtaken)
+    out = (await api.data(RESTORE, {"input": {"data": document}}))["accountImport"]
+    assert out["__typename"] == "AccountImportReport", out
+    assert [p.check_ins[0]["idempotency_key"] for p in plans] == ["same-key", None]
+    assert await tables.CheckIn.count() == 2
