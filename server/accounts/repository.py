@@ -61,6 +61,15 @@ async def find_login(email: str) -> tuple[Account, str] | None:
     return (_account(row), row["password_hash"]) if row else None
 
 
+async def find_logins(emails: list[str]) -> list[tuple[Account, str]]:
+    """The accounts with any of these addresses, with their password hashes."""
+    if not emails:
+        return []
+    rows = await tables.User.select(*_ACCOUNT_COLUMNS, tables.User.password_hash).where(
+        tables.User.email.is_in(emails))
+    return [(_account(row), row["password_hash"]) for row in rows]
+
+
 async def email_exists(email: str) -> bool:
     return await tables.User.exists().where(tables.User.email == email)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from server import clock
 from server.accounts import credentials, repository
-from server.accounts.emails import EmailRefused, canonical_email, login_key
+from server.accounts.emails import EMAIL_MAX, EmailRefused, canonical_email, login_key
 from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
 from server.database import is_unique_violation, write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
@@ -109,13 +109,16 @@ async def sign_up(email: str, password: str, timezone: str | None, display_name:
 
 
 async def log_in(email: str, password: str) -> Session:
-    key = login_key(email)
-    found = await repository.find_login(key) if key is not None else None
+    # The account key, and the old spelling (trimmed, lower-cased) that an account keeps when its new
+    # spelling clashed with another's (see the e-mail key migration): at most two accounts.
+    spellings = {k for k in (login_key(email), email.strip().lower()) if k is not None and len(k) <= EMAIL_MAX}
+    found = await repository.find_logins(sorted(spellings))
     if len(password) > PASSWORD_MAX:  # no account has one; still pay for one verification
         password = ""
-    if not await credentials.verify_password_off_loop(found[1] if found else None, password) or found is None:
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
-    return await _start_session(found[0])
+    for account, password_hash in found or [(None, None)]:
+        if await credentials.verify_password_off_loop(password_hash, password) and account is not None:
+            return await _start_session(account)
+    raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
 
 
 async def log_out(viewer: Viewer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.accounts import tables
 from tests.integration.api import ERROR, FIELD, SIGN_UP, Api
 
@@ -127,3 +129,82 @@ async def test_tokens_of_another_user_cannot_be_revoked(api: Api) -> None:
     assert out["code"] == "NOT_FOUND"
     assert (await api.data("{ habits { id } }", token=created["secret"])) == {"habits": []}
     assert owner_token
+
+
+async def test_addresses_equal_after_nfkc_and_case_folding_are_one_account(api: Api) -> None:
+    """Finding 9 of issue 11: e-mails compare after NFKC and case folding."""
+    first = await api.sign_up(email="\uff2d\uff25@Example.com")  # fullwidth "ME"
+    assert first["user"]["email"] == "me@example.com"
+    for same in ("me@example.com", "ME@EXAMPLE.COM", " Me@example.com"):
+        out = (await api.data(SIGN_UP, {"input": {"email": same, "password": "long enough pw"}}, token=None))
+        assert out["signUp"]["code"] == "EMAIL_TAKEN", same
+    assert (await api.sign_up(email="Straße@example.com"))["user"]["email"] == "strasse@example.com"
+    logged = (await api.data(LOG_IN, {"input": {"email": "STRASSE@example.com", "password": "correct horse battery"}},
+                             token=None))["logIn"]
+    assert logged["__typename"] == "AuthPayload"
+
+
+async def test_invisible_characters_and_mixed_alphabet_look_alikes_are_refused(api: Api) -> None:
+    await api.sign_up(email="alice@example.com")
+    for email, reason in (("al\u200bice@example.com", "ZERO WIDTH SPACE"), ("alice\u2060@example.com", "WORD JOINER"),
+                          ("\u0430lice@example.com", "mixes alphabets")):  # a Cyrillic a among Latin letters
+        out = (await api.data(SIGN_UP, {"input": {"email": email, "password": "long enough pw"}}, token=None))
+        assert (out["signUp"]["code"], out["signUp"]["field"]) == ("INVALID_INPUT", "email"), email
+        assert reason in out["signUp"]["message"], (email, out["signUp"]["message"])
+    assert await tables.User.count() == 1
+
+
+async def test_a_password_of_only_whitespace_is_refused(api: Api) -> None:
+    out = (await api.data(SIGN_UP, {"input": {"email": "w@example.com", "password": " " * 12}}, token=None))["signUp"]
+    assert (out["code"], out["field"]) == ("INVALID_INPUT", "password")
+    assert await tables.User.count() == 0
+
+
+async def test_password_hashing_runs_off_the_event_loop(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 3 of issue 11: argon2 ran on the event loop, stalling every other request."""
+    import threading
+
+    from server.accounts import credentials
+
+    threads: list[str] = []
+    hash_password, verify_password = credentials.hash_password, credentials.verify_password
+
+    def hashing(password: str) -> str:
+        threads.append(threading.current_thread().name)
+        return hash_password(password)
+
+    def verifying(stored: str | None, password: str) -> bool:
+        threads.append(threading.current_thread().name)
+        return verify_password(stored, password)
+
+    monkeypatch.setattr(credentials, "hash_password", hashing)
+    monkeypatch.setattr(credentials, "verify_password", verifying)
+    loop_thread = threading.current_thread().name
+    await api.sign_up(email="t@example.com")
+    await api.data(LOG_IN, {"input": {"email": "t@example.com", "password": "correct horse battery"}}, token=None)
+    await api.data(LOG_IN, {"input": {"email": "nobody@example.com", "password": "whatever it is"}}, token=None)
+    assert len(threads) == 3 and loop_thread not in threads, (loop_thread, threads)
+
+
+async def test_stored_addresses_are_respelled_as_keys_and_a_clash_keeps_both_accounts(api: Api) -> None:
+    """The migration that brings accounts made before NFKC + case folding to the new spelling."""
+    import importlib
+    from uuid import UUID
+
+    migration = importlib.import_module("server.accounts.piccolo_migrations.accounts_2026_12_03t12_40_00_000000")
+    fullwidth = await api.sign_up(email="fw@example.com")
+    old = await api.sign_up(email="old@example.com", password="the old account's words")
+    clash = await api.sign_up(email="strasse@example.com", password="the other account's words")
+    # as the old rule (trim, lower-case) stored them
+    await tables.User.update({tables.User.email: "\uff4d\uff45@example.com"}).where(
+        tables.User.id == UUID(fullwidth["user"]["id"]))
+    await tables.User.update({tables.User.email: "straße@example.com"}).where(tables.User.id == UUID(old["user"]["id"]))
+    await migration.respell()
+    emails = {str(r["id"]): r["email"] for r in await tables.User.select(tables.User.id, tables.User.email)}
+    assert emails[fullwidth["user"]["id"]] == "me@example.com"
+    # "straße" would become "strasse", which another account has: it keeps its spelling, and both sign in
+    assert (emails[old["user"]["id"]], emails[clash["user"]["id"]]) == ("straße@example.com", "strasse@example.com")
+    for password, owner in (("the old account's words", old), ("the other account's words", clash)):
+        logged = (await api.data(LOG_IN, {"input": {"email": "Straße@example.com", "password": password}},
+                                 token=None))["logIn"]
+        assert logged["user"]["id"] == owner["user"]["id"]

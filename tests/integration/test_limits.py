@@ -252,3 +252,83 @@ async def test_nul_characters_are_refused_in_any_text_naming_the_argument(api: A
             [("BAD_USER_INPUT", field)], doc
     assert (await api.data("{ habits { id } journalEntries { edges { cursor } } }")) == \
         {"habits": [], "journalEntries": {"edges": []}}
+
+
+def _refusal(doc: dict[str, Any]) -> dict[str, Any]:
+    assert "data" not in doc, doc
+    extensions: dict[str, Any] = doc["errors"][0]["extensions"]
+    return extensions
+
+
+async def test_repeated_fields_are_refused_before_validation(api: Api) -> None:
+    """Reproduces finding 1 of issue 11: `{ me { id } me { id } … }` 498 times (996 fields, under the token
+    limit) spent ~3.7 s in graphql-core's quadratic overlapping-fields validation, anonymous."""
+    from server.graphql.cost import MAX_REPEATS
+
+    repeated = "{" + " me { id }" * 498 + "}"
+    extensions = _refusal(await api.post(repeated, token=None))
+    assert extensions == {"code": "QUERY_TOO_COMPLEX", "limit": "maxRepeats", "max": MAX_REPEATS}
+    await api.sign_up()
+    at_limit = "{" + " me { id }" * MAX_REPEATS + "}"
+    assert (await api.post(at_limit)).get("errors") is None
+
+
+async def test_more_than_a_thousand_fields_after_fragment_expansion_are_refused(api: Api) -> None:
+    from server.graphql.cost import MAX_FIELDS
+
+    # 30 spreads of one fragment of 36 fields: 30 + 30 x 36 = 1,110 field selections from a short document.
+    fragment = ("fragment F on Habit { id name category kind targetQuantity unit startDate archived currentStreak "
+                "longestStreak streakUnit strength doneToday freezesHeld schedule { period weekdays timesPerWeek } "
+                "checkIns { edges { cursor node { id day quantity note source undone occurredAt } } "
+                "pageInfo { hasNextPage endCursor } } "
+                'days(from: "2026-03-01", to: "2026-03-02") { date status quantity } }')
+    query = "{ " + " ".join(f"a{i}: habits {{ ...F }}" for i in range(30)) + " } " + fragment
+    extensions = _refusal(await api.post(query, token=None))
+    assert extensions == {"code": "QUERY_TOO_COMPLEX", "limit": "maxFields", "max": MAX_FIELDS}
+
+
+async def test_fragment_spreads_are_capped(api: Api) -> None:
+    from server.graphql.cost import MAX_SPREADS
+
+    leaves = ["id", "name", "category", "kind", "unit", "startDate", "archived", "strength", "doneToday"]
+    chain = "{ habits { ...F0 } }" + "".join(f" fragment F{i} on Habit {{ {leaves[i % len(leaves)]} ...F{i + 1} }}"
+                                              for i in range(60)) + " fragment F60 on Habit { id }"
+    assert _refusal(await api.post(chain, token=None)) == {
+        "code": "QUERY_TOO_COMPLEX", "limit": "maxFragmentSpreads", "max": MAX_SPREADS}
+
+
+async def test_lists_are_charged_for_their_size(api: Api) -> None:
+    """Reproduces finding 6 of issue 11: 10 habits x 30 aliases x 1,000 days was served in 3.2 s."""
+    await api.sign_up()
+    for i in range(10):
+        await api.create_habit(name=f"Habit {i}", startDate="2026-01-01")
+    days = " ".join(f'd{i}: days(from: "2024-01-01", to: "2026-09-26") {{ date status quantity }}'
+                    for i in range(30))
+    extensions = _refusal(await api.post(f"{{ habits {{ id {days} }} }}"))
+    assert (extensions["code"], extensions["limit"], extensions["cost"] > extensions["max"]) == (
+        "QUERY_TOO_COMPLEX", "maxCost", True)
+    # the same days for one habit, or a month for all ten, are served
+    one = (await api.data("{ habits { id } }"))["habits"][0]["id"]
+    year = await api.post('query($id: ID!) { habit(id: $id) { days(from: "2024-01-01", to: "2026-09-26") { date } } }',
+                          {"id": one})
+    month = await api.post('{ habits { days(from: "2026-03-01", to: "2026-03-30") { date status quantity } } }')
+    assert year.get("errors") is None and len(year["data"]["habit"]["days"]) == 1000
+    assert month.get("errors") is None and len(month["data"]["habits"]) == 10
+
+
+async def test_a_user_may_have_at_most_300_habits(api: Api) -> None:
+    """Finding 6 of issue 11: habits per user are capped."""
+    from server.habits import tables
+    from server.habits.service import HABITS_MAX
+
+    await api.sign_up()
+    first = await api.create_habit(name="First")
+    owner = (await tables.Habit.select(tables.Habit.owner).where(tables.Habit.id == first["id"]).first())["owner"]
+    rows = [tables.Habit(**{**(await tables.Habit.select().where(tables.Habit.id == first["id"]).first()),
+                            "id": __import__("uuid").uuid4(), "name": f"H{i}", "owner": owner})
+            for i in range(HABITS_MAX - 1)]
+    await tables.Habit.insert(*rows)
+    refused = await api.post(HABIT_CREATE, {"input": {"name": "One more", "category": "CUSTOM", "kind": "BUILD",
+                                                       "schedule": DAILY}})
+    assert refused["data"]["habitCreate"]["code"] == "OUT_OF_RANGE"
+    assert await tables.Habit.count().where(tables.Habit.owner == owner) == HABITS_MAX
