@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, MediaType, Response, get
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from server import broker, database
@@ -31,12 +33,35 @@ WEB_DIR = Path(__file__).parent / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = [
-    ResponseHeader(name="Content-Security-Policy", value=CONTENT_SECURITY_POLICY),
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-]
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class SecurityHeaders:
+    """SECURITY_HEADERS on every HTTP response, whoever made it (routes, static files, 404s), unless
+    the response set its own (the development IDE page sets a looser policy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 @get("/health", media_type=MediaType.JSON, sync_to_thread=False)
@@ -86,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.stop()
             await database.stop()
 
-    middleware: list[DefineMiddleware] = []
+    middleware: list[DefineMiddleware] = [DefineMiddleware(SecurityHeaders)]
     if settings.trusted_proxies.strip():
         # uvicorn's own proxy handling is off (server/cli.py): X-Forwarded-For counts only from these peers.
         proxy_headers: Any = ProxyHeadersMiddleware  # a plain ASGI middleware (uvicorn's ASGI types)
@@ -95,7 +120,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[health, ready, graphql, export_check_ins_csv, web],
         middleware=middleware,
-        response_headers=SECURITY_HEADERS,
         lifespan=[lifespan],
         debug=False,
         request_max_body_size=settings.max_body_bytes,

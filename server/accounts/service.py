@@ -115,7 +115,8 @@ async def log_in(email: str, password: str) -> Session:
     found = await repository.find_logins(sorted(spellings))
     if len(password) > PASSWORD_MAX:  # no account has one; still pay for one verification
         password = ""
-    for account, password_hash in found or [(None, None)]:
+    candidates: list[tuple[Account | None, str | None]] = [*found] or [(None, None)]
+    for account, password_hash in candidates:  # an unknown address still pays for one verification
         if await credentials.verify_password_off_loop(password_hash, password) and account is not None:
             return await _start_session(account)
     raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
