@@ -21,16 +21,20 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from graphql import DocumentNode, GraphQLSyntaxError, parse
-from strawberry.extensions import SchemaExtension
+from graphql import DocumentNode, GraphQLError, parse
+from strawberry.extensions import ValidationCache
 
 from server.errors import ErrorCode
 from server.graphql.context import Context
 from server.graphql.cost import (
+    MAX_ALIASES,
     MAX_COST,
+    MAX_DEPTH,
     MAX_FIELDS,
+    MAX_INTROSPECTION_DEPTH,
     MAX_REPEATS,
     MAX_SPREADS,
+    MAX_TOKENS,
     FieldTable,
     OperationFacts,
     SizeRule,
@@ -40,11 +44,6 @@ from server.graphql.cost import (
 from server.graphql.errors import ApiError
 from server.habits import queries
 from server.ratelimit import Decision, RateLimiter
-
-MAX_DEPTH = 12
-MAX_INTROSPECTION_DEPTH = 16
-MAX_ALIASES = 30
-MAX_TOKENS = 2000
 
 _HABITS = ("Query", "habits")
 PUBLIC_FIELDS = frozenset({"signUp", "logIn", "__typename", "__schema", "__type"})
@@ -64,13 +63,7 @@ def too_complex(message: str, limit: str, maximum: int | None, **extra: Any) -> 
 @lru_cache(maxsize=_PARSE_CACHE)
 def parse_document(query: str) -> DocumentNode:
     """A query text's document, parsed once per distinct text (graphql-core's nodes are immutable)."""
-    try:
-        return parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLSyntaxError as error:
-        if "Document contains more than" in error.message:
-            raise too_complex(f"The query has more than {MAX_TOKENS} tokens (limit: maxTokens).", "maxTokens",
-                              MAX_TOKENS) from None
-        raise
+    return parse(query, max_tokens=MAX_TOKENS)
 
 
 def limit_error(facts: OperationFacts, name: str) -> ApiError | None:
@@ -124,13 +117,29 @@ def _bad_input(message: str, field: str) -> ApiError:
     return ApiError(ErrorCode.BAD_USER_INPUT, message, field=field)
 
 
-class Admission(SchemaExtension):
+class Refused(Exception):
+    """A door check said no; the error is what the client gets."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class Admission(ValidationCache):
+    """The door, and (through ValidationCache, whose public hook it extends) graphql-core's cached
+    validation once the door has let a document through.
+
+    Refusals are handed to Strawberry as pre-execution errors, never raised from a hook: a WebSocket
+    operation's stream does not catch exceptions raised while it prepares, so an HTTP request and a
+    WebSocket message get the same error the same way."""
+
     def __init__(self, *, limiter: RateLimiter, table: FieldTable, sizes: Mapping[tuple[str, str], SizeRule]) -> None:
-        super().__init__()
+        super().__init__(maxsize=256)
         self.limiter = limiter
         self.table = table
         self.sizes = sizes
         self.facts: OperationFacts | None = None
+        self.refusal: ApiError | None = None
 
     @property
     def context(self) -> Context:
@@ -142,49 +151,69 @@ class Admission(SchemaExtension):
         context = self.context
         if context.is_websocket:  # a WebSocket outlives tokens: every operation checks it afresh
             context.forget_viewer()
+        # Strawberry's own parse (of a document ours could not parse) keeps the token limit too.
+        self.execution_context.parse_options["max_tokens"] = MAX_TOKENS
         viewer = await context.viewer() if context.secret() else None
         decision = await self.limiter.request(context.secret() if viewer else None, context.client_ip)
         self._show(decision)
         if decision is not None and not decision.allowed:
-            raise rate_limited(decision)
+            self.refusal = rate_limited(decision)  # reported at validation, before graphql-core's
         yield
 
     def on_parse(self) -> Iterator[None]:
         execution_context = self.execution_context
         if execution_context.graphql_document is None and execution_context.query:
-            execution_context.graphql_document = parse_document(execution_context.query)
+            try:
+                execution_context.graphql_document = parse_document(execution_context.query)
+            except GraphQLError:
+                pass  # Strawberry parses it again and reports the syntax error in its place
         yield
 
-    async def on_validate(self) -> AsyncIterator[None]:
+    # SchemaExtension hooks may be async generators; ValidationCache annotates its own as a plain one.
+    async def on_validate(self) -> AsyncIterator[None]:  # type: ignore[override]
+        execution_context = self.execution_context
+        try:
+            if self.refusal is not None:
+                raise Refused(self.refusal)
+            await self._admit()
+        except Refused as refused:
+            execution_context.pre_execution_errors = [refused.error]
+            yield
+            return
+        for _ in super().on_validate():  # graphql-core's validation, cached by document
+            yield
+
+    async def _admit(self) -> None:
         execution_context = self.execution_context
         document = execution_context.graphql_document
         operation = select_operation(document, execution_context.operation_name) if document else None
-        if document is not None and operation is not None:
-            name = operation.name.value if operation.name else "anonymous"
-            facts = measure(document, operation, self.table, self.sizes, execution_context.variables)
-            error = limit_error(facts, name)
-            if error is not None and (error.extensions or {}).get("limit") == "maxCost" and _HABITS in facts.selects:
-                # Sized for the most habits anyone may have; the asker's real number may fit.
-                viewer = await self.context.viewer()
-                if viewer is not None:
-                    bounds = {"habits": await queries.habit_count(viewer)}
-                    facts = measure(document, operation, self.table, self.sizes, execution_context.variables, bounds)
-                    error = limit_error(facts, name)
-            if error is not None:
-                raise error
-            if facts.nul_argument is not None:
-                raise _bad_input(f"{facts.nul_argument} holds a NUL (\\u0000) character, which text may not "
-                                 f"contain", facts.nul_argument)
-            variable = _nul_variable(execution_context.variables)
-            if variable is not None:
-                raise _bad_input(f"${variable} holds a NUL (\\u0000) character, which text may not contain",
-                                 variable)
-            await self._charge(facts)
-            self.facts = facts
-        yield
+        if document is None or operation is None:
+            return  # graphql-core's validation names the problem
+        name = operation.name.value if operation.name else "anonymous"
+        facts = measure(document, operation, self.table, self.sizes, execution_context.variables)
+        error = limit_error(facts, name)
+        if error is not None and (error.extensions or {}).get("limit") == "maxCost" and _HABITS in facts.selects:
+            # Sized for the most habits anyone may have; the asker's real number may fit.
+            viewer = await self.context.viewer()
+            if viewer is not None:
+                bounds = {"habits": await queries.habit_count(viewer)}
+                facts = measure(document, operation, self.table, self.sizes, execution_context.variables, bounds)
+                error = limit_error(facts, name)
+        if error is not None:
+            raise Refused(error)
+        if facts.nul_argument is not None:
+            raise Refused(_bad_input(f"{facts.nul_argument} holds a NUL (\\u0000) character, which text may not "
+                                     f"contain", facts.nul_argument))
+        variable = _nul_variable(execution_context.variables)
+        if variable is not None:
+            raise Refused(_bad_input(f"${variable} holds a NUL (\\u0000) character, which text may not contain",
+                                     variable))
+        await self._charge(facts)
+        self.facts = facts
 
     async def on_execute(self) -> AsyncIterator[None]:
         # After validation: a document with a typo gets its validation error, signed in or not.
+        # (Strawberry catches what this raises while executing, on every transport.)
         facts = self.facts
         if facts is not None and any(name not in PUBLIC_FIELDS for name in facts.root_fields):
             viewer = await self.context.viewer()
@@ -203,14 +232,14 @@ class Admission(SchemaExtension):
             decision = await self.limiter.sign_in_attempts(context.client_ip, attempts)
             self._show(decision)
             if decision is not None and not decision.allowed:
-                raise rate_limited(decision)
+                raise Refused(rate_limited(decision))
         extra = facts.cost // COST_PER_UNIT
         if extra:
             viewer = await context.viewer() if context.secret() else None
             decision = await self.limiter.request(context.secret() if viewer else None, context.client_ip, extra)
             self._show(decision)
             if decision is not None and not decision.allowed:
-                raise rate_limited(decision)
+                raise Refused(rate_limited(decision))
 
     def _show(self, decision: Decision | None) -> None:
         """Tell an HTTP client the tightest limit it is under (a refusal first)."""

@@ -56,6 +56,10 @@ from graphql import (
 )
 from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
 
+MAX_TOKENS = 2000  # graphql-core's parser stops there
+MAX_DEPTH = 12
+MAX_INTROSPECTION_DEPTH = 16
+MAX_ALIASES = 30
 MAX_FIELDS = 1000
 MAX_REPEATS = 20
 # Fragment spreads written in a document: graphql-core's overlapping-fields rule compares spreads

@@ -14,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 
 from server import database
 from server.errors import AuthError, DomainError, ErrorCode
+from server.graphql.cost import MAX_TOKENS
 
 log = logging.getLogger("server.graphql")
 
@@ -106,12 +107,18 @@ class ApiError(GraphQLError):
 
 
 _INTROSPECTION_MESSAGE = "Maximum introspection depth exceeded"  # graphql-core's MaxIntrospectionDepthRule
+_TOKENS_MESSAGE = "Document contains more than"  # graphql-core's parser, when max_tokens is reached
 # graphql-core's "Did you mean ...?" hints name fields, types and enum values of the schema.
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def _as_too_complex(error: GraphQLError) -> GraphQLError | None:
-    """graphql-core's own limit error (introspection depth), recoded; else None."""
+    """graphql-core's own limit errors (the parser's token limit, introspection depth), recoded; else None."""
+    if _TOKENS_MESSAGE in error.message:
+        return GraphQLError(f"The query has more than {MAX_TOKENS} tokens (limit: maxTokens).", error.nodes,
+                            error.source, error.positions,
+                            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": "maxTokens",
+                                        "max": MAX_TOKENS})
     if error.message.startswith(_INTROSPECTION_MESSAGE):
         return GraphQLError("The introspection query nests fields/interfaces/possibleTypes/inputFields too "
                             "deeply (limit: introspectionDepth).", error.nodes, error.source, error.positions,

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ValidationCache
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -40,9 +40,8 @@ def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = No
     door = limiter or RateLimiter(0, 0, 0)
     tables: list[FieldTable] = []
     extensions: list[Any] = [
-        # Order matters: the door runs before graphql-core's (cached) validation ever sees a document.
+        # The door, then graphql-core's cached validation (Admission extends ValidationCache).
         lambda: Admission(limiter=door, table=tables[0], sizes=LIST_SIZES),
-        lambda: ValidationCache(maxsize=256),
         lambda: FinishErrors(hide_suggestions),
     ]
     if not introspection:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from server.app import create_app
-from server.graphql.admission import MAX_ALIASES, MAX_DEPTH, MAX_INTROSPECTION_DEPTH, MAX_TOKENS
+from server.graphql.cost import MAX_ALIASES, MAX_DEPTH, MAX_INTROSPECTION_DEPTH, MAX_TOKENS
 from server.settings import Settings
 from tests.integration.api import ERROR, FIELD, SIGN_UP, Api
 
