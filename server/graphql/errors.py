@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
@@ -22,10 +23,12 @@ ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode",
                                 description="Stable machine-readable error codes.")
 
 
-@strawberry.interface(description="An expected failure of a mutation. Branch on `code`, show `message`.")
+@strawberry.interface(description="An expected failure of a mutation, returned as a member of its result union. "
+                                  "Branch on `code`, show `message`.")
 class Error:
-    code: ErrorCode
-    message: str
+    code: ErrorCode = strawberry.field(description="What went wrong, stable for programs to branch on.")
+    message: str = strawberry.field(description="What went wrong, for people; wording may change.")
+    field: str | None = strawberry.field(default=None, description="The input field at fault, when one is.")
 
 
 @strawberry.type(description="The object does not exist or is not yours.")
@@ -35,22 +38,23 @@ class NotFoundError(Error):
 
 @strawberry.type(description="An input value is not acceptable; `field` names it.")
 class InvalidInputError(Error):
-    field: str | None = None
+    pass
 
 
-@strawberry.type(description="A date or time outside what is allowed (before a habit's start, in the future).")
+@strawberry.type(description="A date, time or amount outside what is allowed (before a habit's start, in the "
+                             "future, past a cap).")
 class OutOfRangeError(Error):
-    field: str | None = None
+    pass
 
 
 @strawberry.type(description="The idempotency key was already used for different content.")
 class DuplicateError(Error):
-    field: str | None = None
+    pass
 
 
 @strawberry.type(description="An account with this e-mail already exists.")
 class EmailTakenError(Error):
-    field: str | None = None
+    pass
 
 
 @strawberry.type(description="Wrong e-mail or password.")
@@ -58,45 +62,77 @@ class InvalidCredentialsError(Error):
     pass
 
 
-_BY_CODE: dict[ErrorCode, type[Any]] = {
+@strawberry.type(description="A step is still locked: do the work of the step before it first.")
+class StepLockedError(Error):
+    pass
+
+
+# The one table from a domain error's code to its GraphQL type. build_schema checks it against every
+# mutation's result union (check_error_unions); the codes missing here are top-level only.
+ERROR_TYPES: Mapping[ErrorCode, type[Error]] = MappingProxyType({
     ErrorCode.NOT_FOUND: NotFoundError,
     ErrorCode.INVALID_INPUT: InvalidInputError,
     ErrorCode.OUT_OF_RANGE: OutOfRangeError,
     ErrorCode.DUPLICATE: DuplicateError,
     ErrorCode.EMAIL_TAKEN: EmailTakenError,
     ErrorCode.INVALID_CREDENTIALS: InvalidCredentialsError,
-}
-
-
-def register_error_type(code: ErrorCode, cls: type[Any]) -> None:
-    """Other domains (e.g. the program's STEP_LOCKED) add their typed errors here."""
-    _BY_CODE[code] = cls
-
-
-def error_result(error: DomainError) -> Any:
-    cls = _BY_CODE.get(error.code, InvalidInputError)
-    kwargs: dict[str, Any] = {"code": error.code, "message": error.message}
-    if "field" in getattr(cls, "__annotations__", {}):
-        kwargs["field"] = error.field
-    return cls(**kwargs)
-
+    ErrorCode.STEP_LOCKED: StepLockedError,
+})
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class TypedErrors:
+    """A mutation resolver whose DomainErrors become members of its result union (see typed_errors)."""
+
+    def __init__(self, fn: Callable[..., Awaitable[Any]]) -> None:
+        self.fn = fn
+        # The Error types of the mutation's union: set by check_error_unions when the schema is built.
+        self.members: frozenset[type[Error]] | None = None
+        functools.update_wrapper(self, fn)
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await self.fn(*args, **kwargs)
+        except DomainError as error:
+            cls = ERROR_TYPES.get(error.code)
+            if cls is None or self.members is None or cls not in self.members:
+                # A service raised what this mutation's union cannot say: our bug, not the client's.
+                log.error("%s raised %s, which its result union has no member for", self.fn.__name__, error.code)
+                raise ApiError(ErrorCode.INTERNAL, "Internal server error.") from error
+            return cls(code=error.code, message=error.message, field=error.field)
+
+
 def typed_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     """Turn a DomainError raised by a mutation's service call into its typed result member."""
-
-    @functools.wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return await fn(*args, **kwargs)
-        except DomainError as error:
-            result: R = error_result(error)
-            return result
-
+    wrapper: Callable[P, Awaitable[R]] = TypedErrors(fn)
     return wrapper
+
+
+def check_error_unions(schema: Any) -> None:
+    """Every Error type a mutation's union names is the table's type for its code (or an error the
+    resolver builds itself, like ImportRejectedError), and every mutation that can answer with one
+    turns DomainErrors into them. Raises at start-up otherwise."""
+    from strawberry.types.union import StrawberryUnion
+
+    mutation = schema.get_type_by_name("Mutation")
+    table = set(ERROR_TYPES.values())
+    for field in mutation.fields if mutation is not None else ():
+        union = field.type
+        if not isinstance(union, StrawberryUnion):
+            continue
+        members = frozenset(t for t in union.types if isinstance(t, type) and issubclass(t, Error))
+        resolver = field.base_resolver.wrapped_func if field.base_resolver else None
+        if not members:
+            continue
+        if not isinstance(resolver, TypedErrors):
+            raise ValueError(f"Mutation.{field.name} answers with {sorted(m.__name__ for m in members)} "
+                             "but is not wrapped in @typed_errors")
+        unknown = [m.__name__ for m in members if m not in table and not getattr(m, "built_by_resolver", False)]
+        if unknown:
+            raise ValueError(f"Mutation.{field.name}: {unknown} are not in ERROR_TYPES")
+        resolver.members = members
 
 
 class ApiError(GraphQLError):

@@ -8,20 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.errors import ErrorCode
 from server.graphql.context import Context
-from server.graphql.errors import Error, InvalidInputError, NotFoundError, register_error_type, typed_errors
+from server.graphql.errors import InvalidInputError, NotFoundError, StepLockedError, typed_errors
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.journal import service
 from server.journal.model import JournalRecord
-
-
-@strawberry.type(description="A step is still locked: do the work of the step before it first.")
-class StepLockedError(Error):
-    field: str | None = None
-
-
-register_error_type(ErrorCode.STEP_LOCKED, StepLockedError)
 
 
 @strawberry.type

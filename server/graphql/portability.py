@@ -89,8 +89,8 @@ class CheckInsImportReport:
 
 @strawberry.type(description="Some rows were rejected, so nothing was stored; `report` says which and why.")
 class ImportRejectedError(Error):
-    field: str | None
-    report: CheckInsImportReport
+    report: CheckInsImportReport = strawberry.field(description="Every row and skip, judged.")
+    built_by_resolver = True  # not from a DomainError's code: check_error_unions lets it be
 
 
 CheckInsImportResult = Annotated[CheckInsImportReport | ImportRejectedError | InvalidInputError,

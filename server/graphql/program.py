@@ -9,9 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from server.graphql.context import Context
-from server.graphql.errors import NotFoundError, typed_errors
+from server.graphql.errors import NotFoundError, StepLockedError, typed_errors
 from server.graphql.habits import Habit, ScheduleType
-from server.graphql.journal import StepLockedError
 from server.habits.model import Category, Kind
 from server.program import service
 from server.program.service import StepView

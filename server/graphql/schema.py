@@ -14,7 +14,7 @@ from strawberry.types import ExecutionContext
 from server.graphql import accounts, habits, journal, portability, program, progress
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
-from server.graphql.errors import FinishErrors
+from server.graphql.errors import FinishErrors, check_error_unions
 from server.graphql.list_sizes import LIST_SIZES
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
@@ -49,6 +49,7 @@ def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = No
     schema = Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
                     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
     tables.append(FieldTable.from_sdl(schema.as_str()))
+    check_error_unions(schema)
     return schema
 
 
