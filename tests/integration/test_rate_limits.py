@@ -70,9 +70,10 @@ async def test_a_token_gets_its_limit_then_429_with_retry_after(limited_app, win
     assert {r.headers["x-ratelimit-limit"] for r in answers} == {"3"}
     assert {r.headers["x-ratelimit-reset"] for r in answers} == {reset}
     refused = answers[3]
-    assert refused.headers["retry-after"] == "59"
-    assert refused.json() == {"errors": [{"message": "Too many requests: try again in 59 s.",
-                                          "extensions": {"code": "RATE_LIMITED", "retryAfter": 59}}]}
+    wait = int(refused.headers["retry-after"])  # the rest of the minute: 59 s, less on a slow machine
+    assert 50 <= wait <= 59
+    assert refused.json() == {"errors": [{"message": f"Too many requests: try again in {wait} s.",
+                                          "extensions": {"code": "RATE_LIMITED", "retryAfter": wait}}]}
     assert over_get.status_code == 429  # GET is the same door
     assert csv.status_code == 429  # the CSV export counts against the same token
     assert (other_answer.status_code, other_answer.headers["x-ratelimit-remaining"]) == (200, "2")
