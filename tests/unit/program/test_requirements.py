@@ -262,6 +262,29 @@ def test_habit_strength_ignores_other_categories_and_archived_habits() -> None:
     assert progress.met is False
 
 
+def test_habit_strength_counts_build_habits_only() -> None:
+    # given a FRIENDS quit habit clean for 60 days (its strength grows by doing nothing) and no build habit
+    activity = _activity(_habit("." * 60, Category.FRIENDS, Kind.QUIT))
+
+    # when
+    progress = evaluate(HabitStrength(Category.FRIENDS, 50), activity, {})
+
+    # then it unlocks nothing: the step asks for time with friends, not for an absence
+    assert (progress.current, progress.met) == (0.0, False)
+
+
+def test_an_interval_habit_streak_counts_check_in_days() -> None:
+    # given a workout habit "2 in any 3 days", done 2 of every 3 days for 15 days (today done)
+    schedule = Schedule(Period.INTERVAL, times=2, days=3)
+    activity = _activity(_habit("xx." * 4 + "xx" + "x", Category.WORKOUT, schedule=schedule))
+
+    # when
+    progress = evaluate(CategoryStreak(Category.WORKOUT, 14), activity, {})
+
+    # then its 11 check-ins count, not the 4 days they covered besides
+    assert (progress.current, progress.met) == (11.0, False)
+
+
 def test_habit_strength_without_a_habit_of_the_category_is_zero() -> None:
     # when
     progress = evaluate(HabitStrength(Category.HYGIENE, 62.5), _activity(_habit("x" * 30)), {})
