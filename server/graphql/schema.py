@@ -15,16 +15,17 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, portability, program, progress
+from server.graphql import accounts, habits, journal, loop, portability, program, progress
 from server.graphql.errors import FinishErrors
 from server.graphql.execution import LeafFastExecutionContext
 from server.graphql.limits import MAX_TOKENS, RefuseNulCharacters, ValidationLimits
 from server.graphql.permissions import AuthExtension
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
-                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery))
+                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
+                              loop.LoopQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
-                                    program.ProgramMutation, portability.PortabilityMutation))
+                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation))
 
 
 
