@@ -24,7 +24,8 @@ from server.client.moments import idempotency_key, parse_at, parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HABIT_FIELDS = ("id name kind unit targetQuantity archived startDate schedule { period weekdays timesPerWeek } "
+HABIT_FIELDS = ("id name kind unit targetQuantity dailyLimit archived startDate "
+                "schedule { period weekdays timesPerWeek times days total } "
                 "currentStreak longestStreak streakUnit strength doneToday")
 ME = "me { email displayName timezone dayStartHour today }"
 CHECK_IN = """mutation($input: HabitCheckInInput!) { habitCheckIn(input: $input) {
@@ -181,9 +182,12 @@ def status(url: str | None, as_json: bool) -> None:
         day: dict[str, Any] = h["days"][0] if h["days"] else {"quantity": 0.0, "status": "-"}
         if h["kind"] == "QUIT":
             amount = "clean" if h["doneToday"] else "slipped"
+        elif day["status"] == "COVERED":  # an INTERVAL habit whose recent check-ins cover today
+            amount = "covered"
         else:
             amount = f"{_qty(day['quantity'])}/{_qty(h['targetQuantity'])}{' ' + h['unit'] if h['unit'] else ''}"
-        lines.append(f"  [{'x' if h['doneToday'] else ' '}] {h['name']:<26} {amount:<14} "
+        mark = "x" if h["doneToday"] else "~" if day["status"] == "COVERED" else " "
+        lines.append(f"  [{mark}] {h['name']:<26} {amount:<14} "
                      f"streak {_unit(h['streakUnit'], h['currentStreak']):<9} strength {h['strength']:5.1f}")
     lines.append(f"Confidence {data['confidence']['score']:.0f}")
     _out(as_json, {"today": today, "done": done, "habits": data["habits"], "confidence": data["confidence"]},

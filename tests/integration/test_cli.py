@@ -205,3 +205,20 @@ async def test_a_broken_loop_file_is_a_clear_error_not_a_traceback(api: GraphQLA
     assert out.exit_code == 2, out.output
     assert out.output.startswith(f"error: {path}: ") and "Traceback" not in out.output
     assert await tables.Habit.count() == 0
+
+
+async def test_status_shows_a_day_an_interval_habit_covers(api: GraphQLApi, cli: Cli) -> None:
+    # given "once in any 2 days", checked yesterday: today needs nothing
+    await signed_in(api, cli)
+    today = datetime.now(UTC).date()
+    habit = await api.create_habit(name="Water plants", startDate=(today - timedelta(days=1)).isoformat(),
+                                   schedule={"period": "INTERVAL", "times": 1, "days": 2})
+    await api.check_in(habit["id"], occurredAt=f"{(today - timedelta(days=1)).isoformat()}T12:00:00+00:00")
+
+    # when
+    out = await cli("status")
+
+    # then
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[1].startswith("  [~] Water plants")
+    assert "covered" in out.output.splitlines()[1] and "streak 2 days" in out.output.splitlines()[1]
