@@ -29,16 +29,22 @@ def normalized(times: int, days: int) -> tuple[int, int]:
     return (1, 1) if times == days else (times, days)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_length(year: int, month: int) -> int:
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+
+
 def interval_length(begin: int, days: int) -> int:
     """An interval lasts `days` days; 30 or 31 mean the month of `begin` (the next one from a month's last day)."""
     if days not in _MONTH_DENOMINATORS:
         return days
     first = date.fromordinal(begin)
-    length = calendar.monthrange(first.year, first.month)[1]
+    length = _month_length(first.year, first.month)
     if first.day < length:
         return length
-    following = date.fromordinal(begin + 1)
-    return calendar.monthrange(following.year, following.month)[1]
+    return _month_length(first.year + first.month // 12, first.month % 12 + 1)
 
 
 Interval = tuple[int, int, int]  # (begin, center, end): first day, last done day, last day
@@ -47,10 +53,11 @@ Interval = tuple[int, int, int]  # (begin, center, end): first day, last done da
 def build_intervals(done: Sequence[int], times: int, days: int) -> list[Interval]:
     """Rule 1: an interval per `times` consecutive done days spanning fewer than `days` days, newest first."""
     times, days = normalized(times, days)
+    monthly = days in _MONTH_DENOMINATORS
     built: list[Interval] = []
     for index in range(len(done) - times, -1, -1):
         begin, center = done[index], done[index + times - 1]
-        length = interval_length(begin, days)
+        length = interval_length(begin, days) if monthly else days
         if center - begin < length:
             built.append((begin, center, begin + length - 1))
     return built

@@ -9,6 +9,10 @@ from server.habits.model import HabitLog, HabitRules, Kind
 
 # The score halves its distance to a habit's recent performance in 13 periods.
 _HALF_LIFE_PERIODS = 13
+# Windows up to two weeks (every DAILY, WEEKDAYS and WEEKLY habit) are summed afresh each day; longer
+# ones (INTERVAL) keep a running sum.
+_SLICED_WINDOW_MAX = 14
+_MICRO = 1_000_000
 
 
 def decay(num: int, den: int) -> float:
@@ -47,6 +51,17 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     if den == 1 and num == 1:
         # A one-day window (daily habits): the window's sum is the day's own share, exactly.
         ratios = shares
+    elif den > _SLICED_WINDOW_MAX:
+        # Long INTERVAL windows (up to 730 days): a running sum, kept exact in millionths of a share
+        # (whole check-ins, all Loop has, stay whole), instead of summing every window afresh.
+        micro = [round(share * _MICRO) for share in shares]
+        running = 0
+        ratios = []
+        for index, amount in enumerate(micro):
+            running += amount
+            if index >= den:
+                running -= micro[index - den]
+            ratios.append(running / (num * _MICRO))
     else:
         # Summed afresh each day (at most 14 terms) rather than as a running total, which
         # would drift off exact values like 1.0 once partial shares have left the window.

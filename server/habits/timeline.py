@@ -131,25 +131,35 @@ def _walk_weekly(rules: HabitRules, log: HabitLog, today: date) -> Timeline:
     return Timeline(rules.start_date, today, tuple(statuses), streak, longest, 0)
 
 
+def _by_offset(rules: HabitRules, log: HabitLog, today: date) -> tuple[list[float], frozenset[int]]:
+    """Quantities and skipped days as offsets from start_date through today: no date object per day."""
+    first, size = rules.start_date.toordinal(), (today - rules.start_date).days + 1
+    quantities = [0.0] * size
+    for day, quantity in log.quantities.items():
+        offset = day.toordinal() - first
+        if 0 <= offset < size:
+            quantities[offset] = quantity
+    skipped = frozenset(o for o in (d.toordinal() - first for d in log.skips) if 0 <= o < size)
+    return quantities, skipped
+
+
 def interval_statuses(rules: HabitRules, log: HabitLog, today: date) -> list[DayStatus]:
     """INTERVAL day by day, as Loop marks it: DONE at the target, else SKIPPED, else COVERED inside an
     interval, else MISSED (today: PENDING); something short of the target is PARTIAL."""
     schedule = rules.schedule
     assert schedule.times is not None and schedule.days is not None
-    start, target, skips = rules.start_date, rules.target, log.skips
-    get = log.quantities.get
-    days = list(date_range(start, today))
-    quantities = [get(day, 0.0) for day in days]
-    first = start.toordinal()
+    target = rules.target
+    quantities, skipped = _by_offset(rules, log, today)
+    first = rules.start_date.toordinal()
     done = [first + offset for offset, quantity in enumerate(quantities) if quantity >= target]
     cover = covered(done, schedule.times, schedule.days, first, today.toordinal())
-    last = len(days) - 1
+    last = len(quantities) - 1
     statuses: list[DayStatus] = []
     append = statuses.append
     for offset, quantity in enumerate(quantities):
         if quantity >= target:
             append(DayStatus.DONE)
-        elif days[offset] in skips:
+        elif offset in skipped:
             append(DayStatus.SKIPPED)
         elif cover[offset]:
             append(DayStatus.COVERED)
@@ -166,19 +176,17 @@ def interval_totals_statuses(rules: HabitRules, log: HabitLog, today: date) -> l
     as for other habits."""
     window = rules.schedule.days
     assert window is not None
-    start, target, skips = rules.start_date, rules.target, log.skips
-    get = log.quantities.get
-    days = list(date_range(start, today))
-    quantities = [get(day, 0.0) for day in days]
+    target = rules.target
+    quantities, skipped = _by_offset(rules, log, today)
     totals = rolling_totals(quantities, window)
-    last = len(days) - 1
+    last = len(quantities) - 1
     statuses: list[DayStatus] = []
     append = statuses.append
     for offset, quantity in enumerate(quantities):
         met = totals[offset] >= target
         if met and quantity > 0:
             append(DayStatus.DONE)
-        elif days[offset] in skips:
+        elif offset in skipped:
             append(DayStatus.SKIPPED)
         elif met:
             append(DayStatus.COVERED)

@@ -404,3 +404,19 @@ def test_confidence_run_is_capped_at_the_target_days() -> None:
 
     # then
     assert (progress.current, progress.target, progress.met) == (7.0, 7.0, True)
+
+
+def test_a_new_quit_habit_does_not_hand_out_confidence_by_itself() -> None:
+    # given a new account whose only habit is a quit habit started 3 days ago, nothing else done
+    from server.confidence.score import confidence_history
+
+    activity = _activity(_habit("...", Category.CUSTOM, Kind.QUIT))
+    by_day = {r.day: r.score for r in confidence_history(activity, 3)}
+
+    # when
+    progress = evaluate(ConfidenceAtLeast(50, 3), activity, by_day)
+
+    # then step 6 stays locked: three clean days earn 14.78 strength (confidence 11.09), where the old
+    # rule (quit habits from 100) gave 75 from the first day
+    assert list(by_day.values()) == [3.89, 7.58, 11.09]
+    assert (progress.current, progress.met) == (0.0, False)
