@@ -121,7 +121,7 @@ def histories(draw: st.DrawFn) -> tuple[date, dict[date, float], set[date], floa
     return start, quantities, skips, target, times, days
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(histories())
 def test_interval_habits_follow_loops_rules_day_for_day(history: tuple[date, dict[date, float], set[date], float,
                                                                        int, int]) -> None:
@@ -137,7 +137,7 @@ def test_interval_habits_follow_loops_rules_day_for_day(history: tuple[date, dic
     assert [s for _, s in strength_series(rules, log, TODAY)] == scores
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(histories())
 def test_every_run_of_times_done_days_within_days_is_covered_from_first_to_last(
         history: tuple[date, dict[date, float], set[date], float, int, int]) -> None:
