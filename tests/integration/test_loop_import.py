@@ -28,6 +28,7 @@ from server.habits import tables
 from tests.integration.api import Api as GraphQLApi
 from tests.integration.bridge import bridge
 from tests.loop_reference import FILES, reference_files, reference_zip
+from tests.loop_vectors import LOOP_CASES
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "loop" / "export"
 LAST_DAY = date(2026, 3, 1)
@@ -213,3 +214,60 @@ async def test_a_thousand_habits_and_latin_1_names_come_in(api: GraphQLApi) -> N
     assert (report["habitsCreated"], report["checkInsCreated"]) == (1002, 1002)
     names = {h["name"] for h in (await api.data("{ habits { name } }"))["habits"]}
     assert {"Réveil 1", "Réveil 999", "Réveil 1000", "Réveil 1002"} <= names and len(names) == 1002
+
+
+async def test_a_zip_larger_than_the_server_takes_is_a_clear_error(http: httpx.AsyncClient, api: GraphQLApi) -> None:
+    # given a file whose base64 form is over the 1 MiB request limit
+    await api.sign_up()
+    client = _client(http, api)
+
+    # when / then the command says so (exit code 2), and nothing is stored
+    from server.client.api import ClientError
+
+    with pytest.raises(ClientError) as refused:
+        await asyncio.to_thread(import_loop, client, bytes(range(256)) * 3600, False)
+    assert (refused.value.exit_code, refused.value.code) == (2, "PAYLOAD_TOO_LARGE")
+    assert "is larger than http://test accepts (its COMEBACK_MAX_BODY_BYTES)" in refused.value.message
+    assert await tables.Habit.count() == 0
+
+
+def _as_loop_zip(habit: Any) -> bytes:
+    """One habit of Loop's own test vectors (tests/loop_vectors.py) as Loop's ZIP."""
+    kind = "NUMERICAL" if habit.numerical else "YES_NO"
+    numeric = f"miles,AT_LEAST,{habit.target_value}" if habit.numerical else ",,"
+    files = {
+        "Habits.csv": "Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,"
+                      f"Target Type,Target Value,Archived?\n001,Case,{kind},,,{habit.numerator},{habit.denominator},"
+                      f"#00897B,{numeric},false\n",
+        "001 Case/Checkmarks.csv": "Date,Value,Notes\n" + "".join(
+            f"{e.day},{round(e.amount * 1000) if e.mark.value == 'AMOUNT' else e.mark.value},\n"
+            for e in reversed(habit.entries)),
+        "001 Case/Scores.csv": "Date,Score\n" + "".join(f"{d},{s:.4f}\n" for d, s in reversed(habit.scores)),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", ["daily", "daily with skips", "every other day", "3 a week", "4 a week",
+                                  "every 3 days", "numeric daily", "numeric every other day", "numeric with skips"])
+async def test_loops_own_test_vectors_come_in_with_loops_numbers(
+        http: httpx.AsyncClient, api: GraphQLApi, on_loops_export_day: None, case: str) -> None:
+    # given one of Loop's test fixtures as Loop's export, with the scores Loop's tests expect
+    habit = LOOP_CASES[case]
+    await api.sign_up(timezone="UTC")
+
+    # when it is imported through the API
+    report = await asyncio.to_thread(import_loop, _client(http, api), _as_loop_zip(habit), False)
+    stored = await api.data("{ habits { strength days(from: \"2015-01-13\", to: \"2015-01-25\") { status } } }")
+
+    # then the import says it is exact, and the stored habit's strength today is Loop's
+    assert (report["habits"][0]["exact"], report["habits"][0]["mismatches"]) == (True, [])
+    loop_today = dict(habit.scores).get(date(2015, 1, 25))
+    if loop_today is not None:
+        assert abs(stored["habits"][0]["strength"] - 100 * loop_today) <= 0.05
+    if case == "every 3 days":  # EntryListTest.testComputeBoolean's YES_AUTO days, as stored statuses
+        statuses = [d["status"] for d in stored["habits"][0]["days"]]
+        assert [12 - i for i, s in enumerate(statuses) if s == "COVERED"] == [12, 11, 8, 7, 3, 2]
