@@ -69,8 +69,7 @@ async def import_loop(viewer: Viewer, data: bytes, dry_run: bool) -> LoopImportR
     else:
         async with write_transaction():
             outcomes = await _apply(viewer, plan, write=True)
-            if any(o.created or o.skips_created or o.action == "CREATE" for o in outcomes):
-                await accounts.mark_stale(account.id, clock.now())
+            await accounts.mark_stale(account.id, clock.now())
         await events.derived_state_changed(account.id)
     await asyncio.to_thread(_verify_all, outcomes, today)
     return LoopImportResult(dry_run, plan.exported_on, outcomes, plan.warnings)
