@@ -58,7 +58,9 @@ class ScheduleType:
                                                      "or 31: a calendar month, as in Loop).")
     total: bool = strawberry.field(description="INTERVAL only. false: a day counts when its own check-ins reach "
                                                "targetQuantity. true: targetQuantity is a total to reach over any "
-                                               "`days` days (Loop's numeric habits, e.g. 20 km a week).")
+                                               "`days` days (Loop's numeric habits, e.g. 20 km a week: times 1, "
+                                               "days 7); `times` then only sets how fast strength moves, and times "
+                                               "equal to days is every day, as in Loop.")
 
     @classmethod
     def from_domain(cls, schedule: Schedule) -> ScheduleType:

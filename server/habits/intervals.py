@@ -12,6 +12,11 @@ The rules, as Loop's EntryList applies them (learned from its source, written he
 3. Every day inside an interval is covered; a covered day without a check-in is Loop's YES_AUTO.
 
 Days are ordinals (date.toordinal()) so the walk is plain integer arithmetic.
+
+For stored checkpoints (issue 13): strength and the streak count resume from a day's state
+(`s`, the window, `interval_streaks(..., current, longest)`), but covered days do not: a new
+check-in can slide older intervals back (rule 2), through the whole chain of intervals that touch
+each other, so statuses are final only before the first day of that chain.
 """
 
 from __future__ import annotations

@@ -83,7 +83,8 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
 def _total_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     """Loop's numeric score: v = min(1, the last `days` days' total / target), the window never doubled."""
     num, den = rules.schedule.frequency()
-    window = rules.schedule.days or den
+    # Loop's window is its denominator, so n in n days (stored by Loop as 1/1) totals one day.
+    window = den
     m = decay(num, den)
     keep, target, skips = 1 - m, rules.target, log.skips
     get = log.quantities.get

@@ -174,8 +174,8 @@ def interval_totals_statuses(rules: HabitRules, log: HabitLog, today: date) -> l
     """INTERVAL with a total: a day is met when the last `days` days (it included) add up to the target;
     met with a check-in that day is DONE, without one COVERED; SKIPPED, PARTIAL, MISSED and PENDING
     as for other habits."""
-    window = rules.schedule.days
-    assert window is not None
+    # The same window as strength's: Loop's denominator (n in n days is every day, as Loop stores it).
+    window = rules.schedule.frequency()[1]
     target = rules.target
     quantities, skipped = _by_offset(rules, log, today)
     totals = rolling_totals(quantities, window)

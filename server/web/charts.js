@@ -148,6 +148,7 @@ export function progressBar(current, target, label) {
  */
 export function strengthSeries(habit, days) {
   const { period, weekdays, timesPerWeek, times, days: window, total } = habit.schedule;
+  // Loop's frequency: n in n days is every day (1/1), also for a total's window.
   let [num, den] = period === "DAILY" ? [1, 1] : period === "WEEKDAYS" ? [weekdays.length, 7]
     : period === "INTERVAL" ? (times === window ? [1, 1] : [times, window]) : [timesPerWeek, 7];
   const past = days.filter((d) => d.date >= habit.startDate && d.status !== "FUTURE");
@@ -171,7 +172,7 @@ export function strengthSeries(habit, days) {
     past.forEach((day, i) => {
       if (day.status !== "SKIPPED") {
         let sum = 0;
-        for (let j = Math.max(0, i - window + 1); j <= i; j++) sum += Math.max(0, past[j].quantity);
+        for (let j = Math.max(0, i - den + 1); j <= i; j++) sum += Math.max(0, past[j].quantity);
         score = score * m + Math.min(1, sum / target) * (1 - m);
       }
       points.push({ date: day.date, value: 100 * score });

@@ -323,3 +323,14 @@ def test_a_total_over_any_days_days() -> None:
     assert statuses == ["PARTIAL", "MISSED", "DONE", "COVERED", "COVERED", "COVERED", "COVERED", "MISSED", "MISSED",
                         "PENDING"]
     assert (summary.current_streak, summary.longest_streak, summary.done_today) == (0, 5, False)
+
+
+def test_a_total_over_n_in_n_days_is_a_daily_total_as_loop_stores_it() -> None:
+    # Loop's Frequency keeps n/n as 1/1, so its numeric window is one day: 10 km each of two days
+    # never makes the 20 km target
+    start = TODAY - timedelta(days=1)
+    rules = HabitRules(Kind.BUILD, interval(3, 3, total=True), 20.0, start)
+    log = HabitLog({start: 10.0, TODAY: 10.0})
+    assert [d.status.value for d in habit_days(rules, log, TODAY, start, TODAY)] == ["PARTIAL", "PARTIAL"]
+    assert strength_series(rules, log, TODAY) == strength_series(
+        HabitRules(Kind.BUILD, Schedule(Period.DAILY), 20.0, start), log, TODAY)
