@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from server.activity import Activity, HabitActivity
 from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
-from server.habits.timeline import walk
+from server.habits.timeline import done_day_streaks, walk
 
 FOCUS_CATEGORIES = (Category.WORKOUT, Category.READING, Category.HYGIENE, Category.FRIENDS)
 PAGE_UNITS = frozenset({"page", "pages"})
@@ -73,7 +73,7 @@ class HabitFacts:
     kind: Kind
     schedule: Schedule
     streak_unit: StreakUnit
-    longest_streak: int
+    longest_streak: int  # INTERVAL BUILD habits: in DONE days (see _habit_facts)
     start: date  # the habit's start_date: the day of statuses[0]
     statuses: tuple[DayStatus, ...]  # start_date through today, as the streak walk gave them
     done_weeks: frozenset[date]  # Mondays of the calendar weeks with at least one DONE day
@@ -209,6 +209,11 @@ def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
     timeline = walk(rules, log, today)
     statuses = timeline.statuses  # one per day from start_date through today (none before it starts)
     streak_unit = StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit
+    longest = timeline.longest_streak
+    if rules.kind is Kind.BUILD and rules.schedule.period is Period.INTERVAL:
+        # "N days in a row" means N check-in days here; an interval habit's own streak also counts the
+        # days its check-ins cover, which would let one check-in on "once in 365 days" earn a month.
+        longest = done_day_streaks(statuses)[1]
     # Quantities logged from start_date through today, in day order; only the logged days need visiting.
     logged = [q for _, q in sorted((d, float(q)) for d, q in log.quantities.items() if start <= d <= today) if q > 0]
     pages = 0.0
@@ -224,7 +229,7 @@ def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
         habit.kind,
         rules.schedule,
         streak_unit,
-        timeline.longest_streak,
+        longest,
         start,
         statuses,
         done_weeks,

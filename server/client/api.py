@@ -81,6 +81,9 @@ class Api:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _data(self, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code == 413:
+            raise ClientError(f"the request ({len(response.request.content) // 1024} KB) is larger than {self.url} "
+                              "accepts (its COMEBACK_MAX_BODY_BYTES)", ExitCode.INVALID, "PAYLOAD_TOO_LARGE")
         if response.status_code == 429:
             wait = response.headers.get("retry-after", "a few")
             raise ClientError(f"rate limited: try again in {wait} s", ExitCode.RATE_LIMITED, "RATE_LIMITED")

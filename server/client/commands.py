@@ -24,7 +24,8 @@ from server.client.moments import idempotency_key, parse_at, parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-HABIT_FIELDS = ("id name kind unit targetQuantity archived startDate schedule { period weekdays timesPerWeek } "
+HABIT_FIELDS = ("id name kind unit targetQuantity dailyLimit archived startDate "
+                "schedule { period weekdays timesPerWeek times days total } "
                 "currentStreak longestStreak streakUnit strength doneToday")
 ME = "me { email displayName timezone dayStartHour today }"
 CHECK_IN = """mutation($input: HabitCheckInInput!) { habitCheckIn(input: $input) {
@@ -181,9 +182,12 @@ def status(url: str | None, as_json: bool) -> None:
         day: dict[str, Any] = h["days"][0] if h["days"] else {"quantity": 0.0, "status": "-"}
         if h["kind"] == "QUIT":
             amount = "clean" if h["doneToday"] else "slipped"
+        elif day["status"] == "COVERED":  # an INTERVAL habit whose recent check-ins cover today
+            amount = "covered"
         else:
             amount = f"{_qty(day['quantity'])}/{_qty(h['targetQuantity'])}{' ' + h['unit'] if h['unit'] else ''}"
-        lines.append(f"  [{'x' if h['doneToday'] else ' '}] {h['name']:<26} {amount:<14} "
+        mark = "x" if h["doneToday"] else "~" if day["status"] == "COVERED" else " "
+        lines.append(f"  [{mark}] {h['name']:<26} {amount:<14} "
                      f"streak {_unit(h['streakUnit'], h['currentStreak']):<9} strength {h['strength']:5.1f}")
     lines.append(f"Confidence {data['confidence']['score']:.0f}")
     _out(as_json, {"today": today, "done": done, "habits": data["habits"], "confidence": data["confidence"]},
@@ -263,12 +267,26 @@ def skip(url: str | None, as_json: bool, habit: str, day_text: str) -> None:
 # -- export and import
 
 
-@client_command("export", help="Export everything you own as JSON (or your check-ins as CSV).")
+@client_command("export", help="Export everything you own as JSON (or your check-ins as CSV, or your habits as "
+                               "Loop Habit Tracker's CSV ZIP).")
 @click.option("--csv", "as_csv", is_flag=True, help="Check-ins as CSV instead of the full JSON export.")
+@click.option("--loop", "loop_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write your habits to this ZIP in Loop Habit Tracker's 'Export as CSV' format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (default: standard output).")
-def export(url: str | None, as_json: bool, as_csv: bool, output: str | None) -> None:
+def export(url: str | None, as_json: bool, as_csv: bool, loop_file: str | None, output: str | None) -> None:
     with _api(url) as api:
+        if loop_file:
+            from server.client import transfer
+
+            name, data = transfer.export_loop(api)
+            try:
+                Path(loop_file).write_bytes(data)
+            except OSError as error:
+                raise ClientError(f"cannot write {loop_file}: {error.strerror}", ExitCode.USAGE) from None
+            _out(as_json, {"file": loop_file, "loopName": name, "bytes": len(data)},
+                 f"Wrote your habits to {loop_file} ({len(data)} bytes) in Loop Habit Tracker's CSV format")
+            return
         if as_csv:
             if output:
                 with open(output, "wb") as out:
@@ -300,12 +318,10 @@ def import_(url: str | None, as_json: bool, file: str, loop: bool, dry_run: bool
         raise ClientError(f"cannot read {file}: {error.strerror}", ExitCode.USAGE) from None
     with _api(url) as api:
         if loop:
-            from server.portability.loop import LoopFormatError
-
             try:
                 report = transfer.import_loop(api, raw, dry_run)
-            except LoopFormatError as error:
-                raise ClientError(f"{file}: {error}", ExitCode.INVALID, "INVALID_INPUT") from None
+            except ClientError as error:
+                raise ClientError(f"{file}: {error.message}", error.exit_code, error.code, error.details) from None
             _out(as_json, report, _loop_summary(report))
             return
         try:
@@ -323,12 +339,17 @@ def _loop_summary(report: dict[str, Any]) -> str:
     verb = "would import" if report["dryRun"] else "imported"
     lines = []
     for h in report["habits"]:
-        schedule = h["schedule"]["period"].lower()
-        if h["schedule"].get("timesPerWeek"):
-            schedule = f"{h['schedule']['timesPerWeek']}x per week"
-        lines.append(f"{h['name']} ({h['action']}, {schedule}): {verb} {h['created']} check-ins, "
+        schedule = h["schedule"]
+        often = schedule["period"].lower()
+        if schedule["period"] == "INTERVAL":
+            often = (f"{h['targetQuantity']:g} in any {schedule['days']} days" if schedule["total"]
+                     else f"{schedule['times']} in any {schedule['days']} days")
+        kind = f"quit, at most {h['dailyLimit'] or 0:g} a day" if h["kind"] == "QUIT" else often
+        exact = "Loop's numbers exactly" if h["exact"] else "not Loop's numbers: see below"
+        lines.append(f"{h['name']} ({h['action'].lower()}, {kind}): {verb} {h['created']} check-ins, "
                      f"{h['skipsCreated']} skips; {h['duplicates']} already there"
-                     + (" [archived]" if h["archived"] else ""))
+                     + (" [archived]" if h["archived"] else "") + f"; {exact}")
+        lines += [f"  differs: {m}" for m in h["mismatches"]]
         lines += [f"  note: {w}" for w in h["warnings"]]
     lines += [f"note: {w}" for w in report["warnings"]]
     return "\n".join(lines) or "The export holds no habits."

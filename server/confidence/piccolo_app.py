@@ -8,6 +8,7 @@ APP_CONFIG = AppConfig(
     app_name="confidence",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[ConfidenceDay],
-    migration_dependencies=["server.accounts.piccolo_app"],
+    # The QUIT-rule migration reads the habit table.
+    migration_dependencies=["server.accounts.piccolo_app", "server.habits.piccolo_app"],
     commands=[],
 )

@@ -31,11 +31,20 @@ DAYS_MAX = 1000
 
 CategoryType = strawberry.enum(Category, name="Category")
 KindType = strawberry.enum(Kind, name="HabitKind", description="BUILD a good habit, or QUIT a bad one.")
-PeriodType = strawberry.enum(Period, name="Period")
+PeriodType = strawberry.enum(
+    Period, name="Period",
+    description="DAILY: every day. WEEKDAYS: the chosen ISO weekdays. WEEKLY: `timesPerWeek` days per calendar "
+                "week (Monday first). INTERVAL: `times` days in any `days` days (Loop Habit Tracker's frequency: "
+                "rolling intervals, not calendar weeks).")
 StreakUnitType = strawberry.enum(StreakUnit, name="StreakUnit")
 DayStatusType = strawberry.enum(
     DayStatus, name="DayStatus",
-    description="PENDING: today, due and not done yet. FROZEN: a missed day covered by an earned freeze.")
+    description="DONE: the day's check-ins reach the target. PARTIAL: something, short of the target. MISSED: "
+                "due and not done. SKIPPED: skipped (keeps a streak, adds nothing). FROZEN: a missed day covered by "
+                "an earned freeze. COVERED: INTERVAL habits: no check-in, none needed, because check-ins nearby meet "
+                "the interval (Loop's automatic check); it counts for the streak. NOT_DUE: not a scheduled day, or "
+                "before the start. CLEAN: QUIT habits: no slip. SLIP: QUIT habits: more than the daily limit logged. "
+                "FUTURE: after today. PENDING: today, due and not done yet.")
 SourceType = strawberry.enum(Source, name="CheckInSource")
 
 
@@ -44,6 +53,20 @@ class ScheduleType:
     period: Period
     weekdays: list[int] = strawberry.field(description="WEEKDAYS only: 1 = Monday ... 7 = Sunday.")
     times_per_week: int | None = strawberry.field(description="WEEKLY only: 1-7 per calendar week.")
+    times: int | None = strawberry.field(description="INTERVAL only: how many done days in any `days` days, "
+                                                      "1 to `days`.")
+    days: int | None = strawberry.field(description="INTERVAL only: the length of the rolling interval, 1-365 (30 "
+                                                     "or 31: a calendar month, as in Loop).")
+    total: bool = strawberry.field(description="INTERVAL only. false: a day counts when its own check-ins reach "
+                                               "targetQuantity. true: targetQuantity is a total to reach over any "
+                                               "`days` days (Loop's numeric habits, e.g. 20 km a week: times 1, "
+                                               "days 7); `times` then only sets how fast strength moves, and times "
+                                               "equal to days is every day, as in Loop.")
+
+    @classmethod
+    def from_domain(cls, schedule: Schedule) -> ScheduleType:
+        return cls(period=schedule.period, weekdays=list(schedule.weekdays), times_per_week=schedule.times_per_week,
+                   times=schedule.times, days=schedule.days, total=schedule.total)
 
 
 @strawberry.type
@@ -68,19 +91,27 @@ class Habit:
     category: Category
     kind: Kind
     schedule: ScheduleType
-    target_quantity: float = strawberry.field(description="A BUILD day is done when its check-ins reach it.")
+    target_quantity: float = strawberry.field(description="A BUILD day is done when its check-ins reach it (an "
+                                                          "INTERVAL total: the interval's, see Schedule.total).")
     unit: str | None
     start_date: date
     archived: bool
+    daily_limit: float | None = strawberry.field(
+        description="QUIT only: a day is a slip when its check-ins add up to more than this (e.g. at most 2 "
+                    "coffees); null: any check-in is a slip.")
+    description: str | None = strawberry.field(description="Free text about the habit (up to 1000 characters).")
+    question: str | None = strawberry.field(description="The question to ask when checking in, e.g. \"Did you "
+                                                         "meditate this morning?\" (up to 200 characters).")
+    color: str | None = strawberry.field(description="The habit's colour as #RRGGBB; null: the app's choice.")
     record: strawberry.Private[HabitRecord]
 
     @classmethod
     def from_domain(cls, h: HabitRecord) -> Habit:
         return cls(
             id=strawberry.ID(str(h.id)), name=h.name, category=h.category, kind=h.kind,
-            schedule=ScheduleType(period=h.schedule.period, weekdays=list(h.schedule.weekdays),
-                                  times_per_week=h.schedule.times_per_week),
+            schedule=ScheduleType.from_domain(h.schedule),
             target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
+            daily_limit=h.daily_limit, description=h.description, question=h.question, color=h.color,
             record=h,
         )
 
@@ -89,7 +120,7 @@ class Habit:
         return summary
 
     @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
-                                  "does not break it.")
+                                  "does not break it. INTERVAL: DONE and COVERED days in a row, as Loop counts.")
     async def current_streak(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).current_streak
 
@@ -99,13 +130,15 @@ class Habit:
 
     @strawberry.field
     def streak_unit(self) -> StreakUnit:
-        return self.record.schedule.streak_unit
+        return StreakUnit.DAYS if self.record.kind is Kind.QUIT else self.record.schedule.streak_unit
 
     @strawberry.field(description="0-100, Loop Habit Tracker's habit score.")
     async def strength(self, info: Info[Context, None]) -> float:
         return round((await self._summary(info)).strength, 4)
 
-    @strawberry.field(description="BUILD: today's check-ins reach the target. QUIT: no slip today.")
+    @strawberry.field(description="BUILD: today's status is DONE (its check-ins reach the target; for an INTERVAL "
+                                  "total, the interval's total is reached with a check-in today). QUIT: no slip "
+                                  "today.")
     async def done_today(self, info: Info[Context, None]) -> bool:
         return (await self._summary(info)).done_today
 
@@ -192,9 +225,19 @@ class ScheduleInput:
     period: Period
     weekdays: list[int] | None = strawberry.field(default=None, description="WEEKDAYS: 1 = Monday ... 7 = Sunday.")
     times_per_week: int | None = strawberry.field(default=None, description="WEEKLY: 1-7.")
+    times: int | None = strawberry.field(default=None, description="INTERVAL: done days wanted in any `days` "
+                                                                   "days, 1 to `days`.")
+    days: int | None = strawberry.field(default=None, description="INTERVAL: 1-365; e.g. times 2, days 3 is "
+                                                                  "\"2 times in any 3 days\".")
+    total: bool | None = strawberry.field(default=None, description="INTERVAL: true makes targetQuantity a total "
+                                                                    "over any `days` days (default false).")
 
     def to_domain(self) -> Schedule:
-        return Schedule(self.period, tuple(sorted(self.weekdays or ())), self.times_per_week)
+        return Schedule(self.period, tuple(sorted(self.weekdays or ())), self.times_per_week, self.times, self.days,
+                        bool(self.total))
+
+
+_LIMIT = "QUIT only: a day is a slip when its check-ins add up to more than this (0 to 1000000)."
 
 
 @strawberry.input
@@ -206,6 +249,10 @@ class HabitCreateInput:
     target_quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
     unit: str | None = None
     start_date: date | None = strawberry.field(default=None, description="Defaults to your today; may be past.")
+    daily_limit: float | None = strawberry.field(default=None, description=_LIMIT)
+    description: str | None = strawberry.field(default=None, description="Up to 1000 characters.")
+    question: str | None = strawberry.field(default=None, description="Up to 200 characters.")
+    color: str | None = strawberry.field(default=None, description="#RRGGBB.")
 
 
 @strawberry.input
@@ -216,6 +263,10 @@ class HabitUpdateInput:
     target_quantity: float | None = None
     unit: str | None = None
     start_date: date | None = None
+    daily_limit: float | None = strawberry.field(default=None, description=_LIMIT + " 0 removes the limit.")
+    description: str | None = strawberry.field(default=None, description="Blank clears it.")
+    question: str | None = strawberry.field(default=None, description="Blank clears it.")
+    color: str | None = strawberry.field(default=None, description="#RRGGBB; blank clears it.")
 
 
 @strawberry.input
@@ -233,7 +284,8 @@ def _input(data: HabitCreateInput | HabitUpdateInput) -> service.HabitInput:
     return service.HabitInput(
         name=data.name, category=data.category, kind=getattr(data, "kind", None),
         schedule=data.schedule.to_domain() if data.schedule else None,
-        target_quantity=data.target_quantity, unit=data.unit, start_date=data.start_date)
+        target_quantity=data.target_quantity, unit=data.unit, start_date=data.start_date,
+        daily_limit=data.daily_limit, description=data.description, question=data.question, color=data.color)
 
 
 @strawberry.type

@@ -36,4 +36,8 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("CheckInsImportReport", "rows"): input_length("input", "rows", ROWS_MAX),
     ("CheckInsImportReport", "skips"): input_length("input", "skips", ROWS_MAX),
     ("StarterKitAdopted", "habits"): fixed(10),
+    ("LoopImportReport", "habits"): fixed(HABITS_MAX),
+    ("LoopImportReport", "warnings"): fixed(100),
+    ("LoopHabitImport", "mismatches"): fixed(10),
+    ("LoopHabitImport", "warnings"): fixed(20),
 }

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from server.errors import ErrorCode
 from server.graphql.context import Context
-from server.graphql.errors import Error, InvalidInputError, typed_errors
+from server.graphql.errors import Error, InvalidInputError, OutOfRangeError, typed_errors
 from server.graphql.habits import CheckIn
 from server.graphql.ids import try_parse_id
 from server.graphql.scalars import AccountExport
@@ -119,7 +119,8 @@ class AccountImportReport:
     profile_applied: bool
 
 
-AccountImportResult = Annotated[AccountImportReport | InvalidInputError, strawberry.union("AccountImportResult")]
+AccountImportResult = Annotated[AccountImportReport | InvalidInputError | OutOfRangeError,
+                                strawberry.union("AccountImportResult")]
 
 
 def _row(r: CheckInImportRow) -> CheckInRow:

@@ -58,8 +58,7 @@ class Step:
             content=s.body if open_ else None, prompts=list(s.prompts) if open_ else None,
             suggested_habits=[SuggestedHabit(
                 name=h.name, category=h.category, kind=h.kind,
-                schedule=ScheduleType(period=h.schedule.period, weekdays=list(h.schedule.weekdays),
-                                      times_per_week=h.schedule.times_per_week),
+                schedule=ScheduleType.from_domain(h.schedule),
                 target_quantity=h.target_quantity, unit=h.unit) for h in s.suggested_habits],
             requirements=[Requirement(kind=r.kind, description=r.description, current=r.current, target=r.target,
                                       met=r.met) for r in v.state.requirements],

@@ -60,7 +60,7 @@ SCALARS: dict[object, ScalarDefinition] = {
     datetime: DATETIME,
     AccountExport: strawberry.scalar(
         name="AccountExport",
-        description='Everything you own as one JSON document: {"format": "comeback-export", "version": 1, '
+        description='Everything you own as one JSON document: {"format": "comeback-export", "version": 2, '
                     '"profile", "habits", "checkIns", "skips", "journalEntries", "achievements", "program"}. '
                     "accountImport reads it back.",
         serialize=lambda value: value, parse_value=lambda value: value),

@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, portability, program, progress
+from server.graphql import accounts, habits, journal, loop, portability, program, progress
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import FinishErrors, check_error_unions
@@ -20,9 +20,10 @@ from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
-                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery))
+                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
+                              loop.LoopQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
-                                    program.ProgramMutation, portability.PortabilityMutation))
+                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation))
 
 
 class Schema(strawberry.Schema):

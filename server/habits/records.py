@@ -33,6 +33,10 @@ class HabitRecord:
     start_date: date
     created_at: datetime
     archived_at: datetime | None
+    daily_limit: float | None = None  # QUIT only; None: any check-in is a slip
+    description: str | None = None
+    question: str | None = None
+    color: str | None = None  # "#RRGGBB"
 
     @property
     def archived(self) -> bool:
@@ -40,7 +44,7 @@ class HabitRecord:
 
     @property
     def rules(self) -> HabitRules:
-        return HabitRules(self.kind, self.schedule, self.target_quantity, self.start_date)
+        return HabitRules(self.kind, self.schedule, self.target_quantity, self.start_date, self.daily_limit or 0.0)
 
 
 @dataclass(frozen=True, slots=True)

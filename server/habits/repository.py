@@ -26,12 +26,17 @@ def _habit(row: dict[str, Any]) -> HabitRecord:
         name=row["name"],
         category=Category(row["category"]),
         kind=Kind(row["kind"]),
-        schedule=Schedule(Period(row["period"]), weekdays, row["times_per_week"]),
+        schedule=Schedule(Period(row["period"]), weekdays, row["times_per_week"], row["interval_times"],
+                          row["interval_days"], bool(row["interval_total"])),
         target_quantity=row["target_quantity"],
         unit=row["unit"],
         start_date=row["start_date"],
         created_at=row["created_at"],
         archived_at=row["archived_at"],
+        daily_limit=row["daily_limit"],
+        description=row["description"],
+        question=row["question"],
+        color=row["color"],
     )
 
 
@@ -56,6 +61,9 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
         "period": schedule.period.value,
         "weekdays": ",".join(str(d) for d in sorted(schedule.weekdays)),
         "times_per_week": schedule.times_per_week,
+        "interval_times": schedule.times,
+        "interval_days": schedule.days,
+        "interval_total": schedule.total,
     }
 
 

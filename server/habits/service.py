@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,6 +22,8 @@ from server.habits.records import CheckInRecord, HabitRecord, Source
 NAME_MAX = 80
 UNIT_MAX = 24
 NOTE_MAX = 1000
+DESCRIPTION_MAX = 1000
+QUESTION_MAX = 200
 KEY_MAX = 128
 QUANTITY_MAX = 1_000_000.0
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -40,6 +43,15 @@ class HabitInput:
     target_quantity: float | None = None
     unit: str | None = None
     start_date: date | None = None
+    # QUIT only: the most a day may add up to before it is a slip (0: any check-in is a slip).
+    daily_limit: float | None = None
+    # Blank clears these three on update.
+    description: str | None = None
+    question: str | None = None
+    color: str | None = None
+
+
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 def _name(value: str) -> str:
@@ -79,7 +91,30 @@ def _columns(data: HabitInput, today: date) -> dict[str, Any]:
         if not EARLIEST_START <= data.start_date <= today + timedelta(days=366):
             raise invalid("startDate", "start date must be after 1970 and within a year from today")
         values["start_date"] = data.start_date
+    if data.daily_limit is not None:
+        limit = data.daily_limit
+        if not math.isfinite(limit) or not 0 <= limit <= QUANTITY_MAX:
+            raise invalid("dailyLimit", f"dailyLimit must be from 0 to {QUANTITY_MAX:g}")
+        values["daily_limit"] = limit or None
+    for field, column, limit in (("description", "description", DESCRIPTION_MAX),
+                                 ("question", "question", QUESTION_MAX)):
+        text = getattr(data, column)
+        if text is not None:
+            text = text.strip()
+            if len(text) > limit:
+                raise invalid(field, f"{field} must be at most {limit} characters")
+            values[column] = text or None
+    if data.color is not None:
+        color = data.color.strip()
+        if color and not _COLOR.fullmatch(color):
+            raise invalid("color", "color must be #RRGGBB (hexadecimal)")
+        values["color"] = color or None
     return values
+
+
+def _check_kind(kind: Kind, values: dict[str, Any]) -> None:
+    if kind is not Kind.QUIT and values.get("daily_limit") is not None:
+        raise invalid("dailyLimit", "dailyLimit is for QUIT habits: a BUILD habit has a targetQuantity")
 
 
 async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
@@ -88,6 +123,7 @@ async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
     now = clock.now()
     values = {"target_quantity": 1.0, "start_date": viewer.account.today(now)}
     values.update(_columns(data, viewer.account.today(now)))
+    _check_kind(data.kind, values)
     async with write_transaction():
         await _room_for(viewer, 1)
         habit = await repository.insert_habit(viewer.account.id, values, now)
@@ -104,6 +140,7 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
     for kit_key, data in kit:
         values = {"target_quantity": 1.0, "start_date": today, "kit_key": kit_key}
         values.update(_columns(data, today))
+        _check_kind(data.kind or Kind.BUILD, values)
         rows.append((kit_key, values))
     keys = [k for k, _ in rows]
     try:
@@ -122,11 +159,16 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
     return [found[k] for k in keys if k in found]
 
 
+async def ensure_room(owner: UUID, more: int, field: str = "input") -> None:
+    """Refuse to go past HABITS_MAX habits; call inside the transaction that creates them."""
+    if more and await repository.count_habits(owner) + more > HABITS_MAX:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {HABITS_MAX} habits (this would make "
+                                                  f"{await repository.count_habits(owner) + more}); archive or "
+                                                  "delete some first", field)
+
+
 async def _room_for(viewer: Viewer, more: int) -> None:
-    """Refuse to go past HABITS_MAX habits (inside the creating transaction)."""
-    if more and await repository.count_habits(viewer.account.id) + more > HABITS_MAX:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {HABITS_MAX} habits; archive or delete "
-                                                  "some first", "input")
+    await ensure_room(viewer.account.id, more)
 
 
 async def _owned(viewer: Viewer, habit_id: UUID) -> HabitRecord:
@@ -144,6 +186,7 @@ async def update_habit(viewer: Viewer, habit_id: UUID, data: HabitInput) -> Habi
         if data.kind is not None and data.kind is not habit.kind:
             # A slip and a done day are opposite meanings of the same row: history would invert.
             raise invalid("kind", "a habit's kind cannot change; create a new habit instead")
+        _check_kind(habit.kind, values)
         if values:
             await repository.update_habit(habit_id, values)
             await accounts.mark_stale(viewer.account.id, now)

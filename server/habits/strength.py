@@ -4,10 +4,15 @@ import math
 from datetime import date
 
 from server.habits.days import date_range
+from server.habits.intervals import rolling_totals
 from server.habits.model import HabitLog, HabitRules, Kind
 
 # The score halves its distance to a habit's recent performance in 13 periods.
 _HALF_LIFE_PERIODS = 13
+# Windows up to two weeks (every DAILY, WEEKDAYS and WEEKLY habit) are summed afresh each day; longer
+# ones (INTERVAL) keep a running sum.
+_SLICED_WINDOW_MAX = 14
+_MICRO = 1_000_000
 
 
 def decay(num: int, den: int) -> float:
@@ -16,18 +21,18 @@ def decay(num: int, den: int) -> float:
 
 
 def strength_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
-    """Strength on each day from start_date to today: s = s*m + v*(1 - m), skipped days leave s unchanged."""
+    """Strength on each day from start_date to today: s = s*m + v*(1 - m) from 0, skipped days leave s unchanged."""
     if rules.kind is Kind.QUIT:
         return _quit_scores(rules, log, today)
+    if rules.schedule.total:
+        return _total_scores(rules, log, today)
     return _build_scores(rules, log, today)
 
 
 def strength_on(rules: HabitRules, log: HabitLog, today: date) -> float:
-    """Strength today; before start_date it is 0 for BUILD and 100 for QUIT habits."""
+    """Strength today; 0 before start_date, for every kind of habit."""
     scores = strength_scores(rules, log, today)
-    if scores:
-        return scores[-1]
-    return 100.0 if rules.kind is Kind.QUIT else 0.0
+    return scores[-1] if scores else 0.0
 
 
 def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
@@ -46,6 +51,17 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     if den == 1 and num == 1:
         # A one-day window (daily habits): the window's sum is the day's own share, exactly.
         ratios = shares
+    elif den > _SLICED_WINDOW_MAX:
+        # Long INTERVAL windows (up to 730 days): a running sum, kept exact in millionths of a share
+        # (whole check-ins, all Loop has, stay whole), instead of summing every window afresh.
+        micro = [round(share * _MICRO) for share in shares]
+        running = 0
+        ratios = []
+        for index, amount in enumerate(micro):
+            running += amount
+            if index >= den:
+                running -= micro[index - den]
+            ratios.append(running / (num * _MICRO))
     else:
         # Summed afresh each day (at most 14 terms) rather than as a running total, which
         # would drift off exact values like 1.0 once partial shares have left the window.
@@ -64,14 +80,40 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     return scores
 
 
-def _quit_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
-    m = decay(1, 1)
+def _total_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
+    """Loop's numeric score: v = min(1, the last `days` days' total / target), the window never doubled."""
+    num, den = rules.schedule.frequency()
+    # Loop's window is its denominator, so n in n days (stored by Loop as 1/1) totals one day.
+    window = den
+    m = decay(num, den)
+    keep, target, skips = 1 - m, rules.target, log.skips
+    get = log.quantities.get
+    days = list(date_range(rules.start_date, today))
+    totals = rolling_totals([get(day, 0.0) for day in days], window)
     scores: list[float] = []
-    s = 1.0
+    append = scores.append
+    s = 0.0
+    for day, total in zip(days, totals, strict=True):
+        # A skipped day leaves the score unchanged (Loop's SKIP), whatever was logged on it.
+        if day not in skips:
+            s = s * m + min(1.0, total / target) * keep
+        append(100 * s)
+    return scores
+
+
+def _quit_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
+    """QUIT: from 0, each day v = 1 when clean and 0 on a slip (more than the limit logged); a skipped
+    clean day leaves the score unchanged."""
+    m = decay(1, 1)
+    keep, limit, skips = 1 - m, rules.limit, log.skips
+    get = log.quantities.get
+    scores: list[float] = []
+    append = scores.append
+    s = 0.0
     for day in date_range(rules.start_date, today):
-        slipped = log.quantities.get(day, 0.0) > 0
-        if slipped or day not in log.skips:
-            v = 0.0 if slipped else 1.0
-            s = s * m + v * (1 - m)
-        scores.append(100 * s)
+        if get(day, 0.0) > limit:
+            s = s * m
+        elif day not in skips:
+            s = s * m + keep
+        append(100 * s)
     return scores

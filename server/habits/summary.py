@@ -4,7 +4,7 @@ import math
 from datetime import date
 
 from server.habits.days import date_range
-from server.habits.model import HabitDay, HabitLog, HabitRules, HabitSummary, Kind, StreakUnit
+from server.habits.model import DayStatus, HabitDay, HabitLog, HabitRules, HabitSummary, Kind, StreakUnit
 from server.habits.strength import strength_on, strength_scores
 from server.habits.timeline import walk
 
@@ -13,8 +13,12 @@ def summarize(rules: HabitRules, log: HabitLog, today: date) -> HabitSummary:
     """A habit's summary is the state of its streak walk after today plus its strength today."""
     _check(rules)
     timeline = walk(rules, log, today)
-    quantity_today = log.quantities.get(today, 0.0)
-    done_today = quantity_today <= 0 if rules.kind is Kind.QUIT else quantity_today >= rules.target
+    if today < rules.start_date:
+        done_today = False
+    elif rules.kind is Kind.QUIT:
+        done_today = log.quantities.get(today, 0.0) <= rules.limit
+    else:
+        done_today = timeline.status(today) is DayStatus.DONE
     return HabitSummary(
         current_streak=timeline.current_streak,
         longest_streak=timeline.longest_streak,
@@ -51,3 +55,5 @@ def _check(rules: HabitRules) -> None:
         raise ValueError(error)
     if not (math.isfinite(rules.target) and rules.target > 0):
         raise ValueError("target must be a positive number")
+    if not (math.isfinite(rules.limit) and rules.limit >= 0):
+        raise ValueError("limit must be a number from 0")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     UUID,
+    Boolean,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -27,8 +28,18 @@ class Habit(Table, tablename="habit"):
     period = Varchar(length=16)
     weekdays = Varchar(length=16, default="")  # "1,3,5" (ISO weekdays), WEEKDAYS only
     times_per_week = Integer(null=True, default=None)
+    # INTERVAL only: `interval_times` in any `interval_days` days; with interval_total, target_quantity
+    # is a total over those days (Loop's numeric habits).
+    interval_times = Integer(null=True, default=None)
+    interval_days = Integer(null=True, default=None)
+    interval_total = Boolean(default=False)
     target_quantity = DoublePrecision(default=1.0)
+    # QUIT only: a day is a slip when its check-ins add up to more than this; NULL: any check-in.
+    daily_limit = DoublePrecision(null=True, default=None)
     unit = Varchar(length=24, null=True, default=None)
+    description = Text(null=True, default=None)
+    question = Varchar(length=200, null=True, default=None)
+    color = Varchar(length=7, null=True, default=None)  # "#RRGGBB"
     start_date = Date()
     created_at = Timestamptz()
     archived_at = Timestamptz(null=True, default=None)

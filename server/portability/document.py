@@ -1,4 +1,9 @@
-"""The account export document (format "comeback-export", version 1): its shape, writing and checking.
+"""The account export document (format "comeback-export", version 2): its shape, writing and checking.
+
+Version 2 (issue 14) adds INTERVAL schedules (`times`, `days`, `total`) and the habit fields
+`dailyLimit`, `description`, `question` and `color`; a version 1 document is read as before (none of
+them). The bump makes an older server refuse a newer document outright instead of dropping a quit
+habit's limit without a word. The classes keep their V1 names: they read both versions.
 
 Field names are the API's (camelCase). Reading checks every field, so a restore never stores what
 the API itself would refuse; days are taken as written, because a check-in's day is fixed when it
@@ -27,11 +32,20 @@ from pydantic.alias_generators import to_camel
 
 from server.errors import DomainError, invalid
 from server.habits.model import Category, Kind, Period, Schedule
-from server.habits.service import KEY_MAX, NAME_MAX, NOTE_MAX, QUANTITY_MAX, UNIT_MAX
+from server.habits.service import (
+    DESCRIPTION_MAX,
+    KEY_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    QUANTITY_MAX,
+    QUESTION_MAX,
+    UNIT_MAX,
+)
 from server.journal.service import BODY_MAX, PROMPT_MAX
 
 FORMAT = "comeback-export"
-VERSION = 1
+VERSION: Literal[2] = 2
+READS = (1, 2)
 EARLIEST_DAY = date(1970, 1, 1)
 
 
@@ -82,9 +96,13 @@ class ScheduleV1(_Model):
     period: Period
     weekdays: list[int] = Field(default_factory=list)
     times_per_week: int | None = None
+    times: int | None = None
+    days: int | None = None
+    total: bool = False
 
     def to_domain(self) -> Schedule:
-        return Schedule(self.period, tuple(sorted(self.weekdays)), self.times_per_week)
+        return Schedule(self.period, tuple(sorted(self.weekdays)), self.times_per_week, self.times, self.days,
+                        self.total)
 
     @model_validator(mode="after")
     def _valid(self) -> ScheduleV1:
@@ -106,8 +124,18 @@ class HabitV1(_Model):
     archived: bool = False
     archived_at: Instant | None = None
     created_at: Instant
+    daily_limit: float | None = Field(default=None, ge=0, le=QUANTITY_MAX, allow_inf_nan=False)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    question: str | None = Field(default=None, max_length=QUESTION_MAX)
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
 
     _target = field_validator("target_quantity")(_positive)
+
+    @model_validator(mode="after")
+    def _limit_on_quit_only(self) -> HabitV1:
+        if self.daily_limit and self.kind is not Kind.QUIT:
+            raise ValueError("dailyLimit is for QUIT habits")
+        return self
 
     @field_validator("name")
     @classmethod
@@ -169,7 +197,7 @@ class ProgramV1(_Model):
 
 class ExportV1(_Model):
     format: Literal["comeback-export"]
-    version: Literal[1]
+    version: Literal[1, 2]
     exported_at: Instant | None = None
     profile: ProfileV1 = Field(default_factory=ProfileV1)
     habits: list[HabitV1] = Field(default_factory=list)
@@ -211,8 +239,9 @@ def parse(data: Any, latest_day: date | None = None) -> ExportV1:
         raise invalid("data", "expected a JSON object (a Comeback export)")
     if data.get("format") != FORMAT:
         raise invalid("data", f"not a Comeback export: expected \"format\": \"{FORMAT}\"")
-    if data.get("version") != VERSION:
-        raise invalid("data", f"unsupported export version {data.get('version')!r}; this server reads {VERSION}")
+    if data.get("version") not in READS:
+        raise invalid("data", f"unsupported export version {data.get('version')!r}; this server reads "
+                              f"{' and '.join(map(str, READS))}")
     try:
         return ExportV1.model_validate(data, context={"latest_day": latest_day})
     except ValidationError as error:

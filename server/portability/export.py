@@ -16,6 +16,7 @@ from server.habits.records import CheckInRecord, HabitRecord
 from server.journal.model import JournalRecord
 from server.portability import repository
 from server.portability.document import (
+    VERSION,
     AwardV1,
     CheckInV1,
     ExportV1,
@@ -37,9 +38,11 @@ def _habit(h: HabitRecord) -> HabitV1:
     return HabitV1(
         id=h.id, name=h.name, category=h.category, kind=h.kind,
         schedule=ScheduleV1(period=h.schedule.period, weekdays=list(h.schedule.weekdays),
-                            times_per_week=h.schedule.times_per_week),
+                            times_per_week=h.schedule.times_per_week, times=h.schedule.times, days=h.schedule.days,
+                            total=h.schedule.total),
         target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
-        archived_at=h.archived_at, created_at=h.created_at)
+        archived_at=h.archived_at, created_at=h.created_at, daily_limit=h.daily_limit, description=h.description,
+        question=h.question, color=h.color)
 
 
 def _check_in(c: CheckInRecord) -> CheckInV1:
@@ -63,7 +66,7 @@ async def export_account(viewer: Viewer) -> dict[str, Any]:
     awards = await achievements.awarded(account.id)
     unlocks = await program.unlocked(account.id)
     document = ExportV1(
-        format="comeback-export", version=1, exported_at=clock.now(),
+        format="comeback-export", version=VERSION, exported_at=clock.now(),
         profile=ProfileV1(id=account.id, email=account.email, display_name=account.display_name,
                           timezone=account.timezone, day_start_hour=account.day_start_hour,
                           created_at=account.created_at),

@@ -1,47 +1,45 @@
-"""Loop Habit Tracker's "Export as CSV" ZIP: reading it, and what it becomes here (pure).
+"""Reading Loop Habit Tracker's "Export as CSV" ZIP (pure), whatever shape it arrives in.
 
 The ZIP holds `Habits.csv` (Position, Name, Type, Question, Description, FrequencyNumerator,
 FrequencyDenominator, Color, Unit, Target Type, Target Value, Archived?) and, per habit, a folder
-`NNN <name>/` (NNN = Position) with `Checkmarks.csv` (Date, Value, Notes). Values are YES_MANUAL,
-YES_AUTO, NO, SKIP, UNKNOWN or, for numeric habits, Loop's stored integer: the amount in
-thousandths (Loop keeps 2.5 km as 2500), so an integer value is divided by 1000. docs/loop-import.md
-explains every mapping and where our numbers can differ from Loop's.
+`NNN <name>/` (NNN = Position, three digits or more) with `Checkmarks.csv` (Date, Value, Notes,
+newest first) and `Scores.csv` (Date, Score from 0 to 1 with 4 decimals, newest first); the
+top-level `Checkmarks.csv` and `Scores.csv` repeat those per day for all habits. Values are
+YES_MANUAL, YES_AUTO, NO, SKIP, UNKNOWN or, for numeric habits, Loop's stored integer: the amount
+in thousandths (Loop keeps 2.5 km as 2500), printed as a code name when it equals a code.
+
+Every fault of the file (not a ZIP, a corrupt or truncated member, a size that lies, binary data
+in a CSV, a stray carriage return, a bad value) is a LoopFormatError naming the file and line;
+CSVs that are not UTF-8 are read as Windows-1252 (Latin-1) and say so.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from server.habits.model import Period, Schedule
-
-# habitCreate's and habitCheckIn's limits (server.habits.service; a unit test keeps them equal),
-# repeated so the command-line client can read Loop files without loading the server.
-NAME_MAX = 80
-UNIT_MAX = 24
-NOTE_MAX = 1000
-QUANTITY_MAX = 1_000_000.0
-
 HABIT_COLUMNS = ("Position", "Name", "Type", "FrequencyNumerator", "FrequencyDenominator", "Archived?")
-ZIP_MAX_BYTES = 200 * 1024 * 1024  # uncompressed: a decade of daily habits is a few MB
-_FOLDER = re.compile(r"(?:^|/)(\d{3})(?: [^/]*)?/Checkmarks\.csv$")
+# Uncompressed bytes read from one ZIP, counted as they are inflated (headers may lie about sizes):
+# a decade of a hundred daily habits is well under this.
+ZIP_MAX_BYTES = 64 * 1024 * 1024
+_MEMBER = re.compile(r"^(\d{3,})(?: [^/]*)?/(Checkmarks|Scores)\.csv$")
 
 
 class LoopFormatError(ValueError):
-    """The file is not a Loop CSV export we can read; the message says what is wrong."""
+    """The file is not a Loop CSV export we can read; the message says what is wrong and where."""
 
 
 class Mark(StrEnum):
     YES_MANUAL = "YES_MANUAL"  # the user checked the day
-    YES_AUTO = "YES_AUTO"  # Loop filled the day in because the frequency was already met: not a check-in
+    YES_AUTO = "YES_AUTO"  # Loop filled the day in: an interval of the habit's frequency covers it
     NO = "NO"
     SKIP = "SKIP"
     UNKNOWN = "UNKNOWN"
@@ -54,6 +52,7 @@ class LoopEntry:
     mark: Mark
     amount: float = 0.0
     notes: str = ""
+    line: int = 0  # in its Checkmarks.csv, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,73 +68,194 @@ class LoopHabit:
     archived: bool = False
     question: str = ""
     description: str = ""
-    entries: tuple[LoopEntry, ...] = ()
+    color: str = ""
+    entries: tuple[LoopEntry, ...] = ()  # oldest first
+    scores: tuple[tuple[date, float], ...] | None = None  # Loop's Scores.csv, oldest first, 0..1; None: no file
+    folder: str = ""  # "NNN name/", for messages
+    line: int = 0  # in Habits.csv
 
 
-# -- reading
+@dataclass(frozen=True, slots=True)
+class LoopExport:
+    habits: tuple[LoopHabit, ...]
+    # The last day Loop scored (its "today" when it wrote the file), when a Scores.csv says so.
+    exported_on: date | None = None
+    notices: tuple[str, ...] = ()  # how the files were read (encodings)
+    ignored: tuple[str, ...] = ()  # members that are not part of Loop's format
+    orphans: tuple[str, ...] = ()  # habit folders whose number is in no Habits.csv row
 
 
-def read_zip(data: bytes) -> list[LoopHabit]:
-    """The habits of a Loop CSV export ZIP, each with its entries, in Loop's order."""
+@dataclass
+class _Reading:
+    notices: list[str] = field(default_factory=list)
+
+
+# -- the ZIP
+
+
+def read_zip(data: bytes) -> LoopExport:
+    """The habits of a Loop CSV export ZIP, each with its entries and scores, in Loop's order."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise LoopFormatError("not a ZIP file: use Loop's Settings > Export as CSV") from None
     with archive:
-        if sum(i.file_size for i in archive.infolist()) > ZIP_MAX_BYTES:
-            raise LoopFormatError("the ZIP is too large to be a Loop export")
-        names = archive.namelist()
-        habits_csv = min((n for n in names if n == "Habits.csv" or n.endswith("/Habits.csv")),
-                         key=lambda n: n.count("/"), default=None)
+        try:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+        except (ValueError, OSError):  # pragma: no cover - infolist reads nothing more
+            raise LoopFormatError("the ZIP's directory is damaged") from None
+        habits_csv = min((i.filename for i in infos if i.filename.rsplit("/", 1)[-1] == "Habits.csv"),
+                         key=lambda n: (n.count("/"), n), default=None)
         if habits_csv is None:
             raise LoopFormatError("no Habits.csv in the ZIP: is this Loop's 'Export as CSV' file?")
-        folders: dict[int, str] = {}
-        for name in names:
-            match = _FOLDER.search(name)
+        root = habits_csv[: -len("Habits.csv")]
+        budget = _Budget(ZIP_MAX_BYTES)
+        reading = _Reading()
+        habits = parse_habits(_text(archive, habits_csv, budget, reading))
+        checkmarks: dict[int, str] = {}
+        scores: dict[int, str] = {}
+        ignored: list[str] = []
+        for info in infos:
+            name = info.filename
+            relative = name[len(root):] if name.startswith(root) else None
+            match = _MEMBER.match(relative) if relative is not None else None
             if match:
-                folders.setdefault(int(match.group(1)), name)
-        habits = parse_habits(_text(archive.read(habits_csv)))
-        return [_with_entries(h, parse_checkmarks(_text(archive.read(folders[h.position])), h.numerical))
-                if h.position in folders else h for h in habits]
+                (checkmarks if match.group(2) == "Checkmarks" else scores).setdefault(int(match.group(1)), name)
+            elif relative not in ("Habits.csv", "Checkmarks.csv", "Scores.csv"):
+                ignored.append(name)
+        positions = {h.position for h in habits}
+        orphans = sorted({checkmarks.get(p) or scores[p] for p in {*checkmarks, *scores} - positions})
+        out: list[LoopHabit] = []
+        for habit in habits:
+            member = checkmarks.get(habit.position)
+            entries = parse_checkmarks(_text(archive, member, budget, reading), habit.numerical, member) \
+                if member else []
+            score_member = scores.get(habit.position)
+            habit_scores = parse_scores(_text(archive, score_member, budget, reading), score_member) \
+                if score_member else None
+            folder = (member or score_member or "").rsplit("/", 1)[0]
+            out.append(replace(habit, entries=tuple(sorted(entries, key=lambda e: e.day)),
+                               scores=None if habit_scores is None else tuple(sorted(habit_scores)),
+                               folder=folder[len(root):]))
+    ends = [h.scores[-1][0] for h in out if h.scores]
+    return LoopExport(tuple(out), max(ends, default=None), tuple(dict.fromkeys(reading.notices)), tuple(ignored),
+                      tuple(orphans))
 
 
-def _with_entries(habit: LoopHabit, entries: list[LoopEntry]) -> LoopHabit:
-    return LoopHabit(habit.position, habit.name, habit.numerical, habit.numerator, habit.denominator, habit.unit,
-                     habit.target_type, habit.target_value, habit.archived, habit.question, habit.description,
-                     tuple(sorted(entries, key=lambda e: e.day)))
+class _Budget:
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise LoopFormatError(f"the ZIP inflates to more than {ZIP_MAX_BYTES // (1024 * 1024)} MB: too large "
+                                  "to be a Loop export")
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8-sig", errors="replace")
+def _read(archive: zipfile.ZipFile, name: str, budget: _Budget) -> bytes:
+    """A member's bytes, inflated in chunks against the budget: its header's sizes are not trusted."""
+    chunks: list[bytes] = []
+    try:
+        with archive.open(name) as member:
+            while chunk := member.read(65536):
+                budget.take(len(chunk))
+                chunks.append(chunk)
+    except LoopFormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+        # A corrupt deflate stream, a truncated member, a size or CRC that does not match.
+        raise LoopFormatError(f"{name} is damaged in the ZIP ({_reason(error)}): export again from Loop") from None
+    except (NotImplementedError, RuntimeError) as error:  # an unknown compression method, encryption
+        raise LoopFormatError(f"{name} cannot be read: {error}") from None
+    return b"".join(chunks)
 
 
-def parse_habits(text: str) -> list[LoopHabit]:
-    """Rows of Habits.csv; a missing required column or a bad frequency is a LoopFormatError."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in HABIT_COLUMNS if c not in (reader.fieldnames or ())]
-    if missing:
-        raise LoopFormatError(f"Habits.csv lacks the column(s) {', '.join(missing)}")
-    habits = []
-    for line, row in enumerate(reader, start=2):
+def _reason(error: BaseException) -> str:
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+def _text(archive: zipfile.ZipFile, name: str, budget: _Budget, reading: _Reading) -> str:
+    return decode(_read(archive, name, budget), name, reading.notices)
+
+
+def decode(raw: bytes, name: str, notices: list[str] | None = None) -> str:
+    """UTF-8 (with or without a BOM); failing that, Windows-1252 (a superset of Latin-1's printable
+    characters), and a notice saying so. NUL bytes mean this is no text file at all."""
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise LoopFormatError(f"{name} line {line}: binary data, not CSV text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        text = raw.decode("latin-1")
+    if notices is not None:
+        notices.append(f"{name} is not UTF-8: read as Windows-1252 (Latin-1)")
+    return text
+
+
+def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of a CSV text; a stray carriage return names its line.
+
+    Lines end at LF (CRLF too); a CR elsewhere is only valid inside a quoted field, as Loop writes one.
+    """
+    reader = csv.reader(io.StringIO(text))
+    while True:
         try:
-            position, num, den = int(row["Position"]), int(row["FrequencyNumerator"]), int(row["FrequencyDenominator"])
-        except (TypeError, ValueError):
-            raise LoopFormatError(f"Habits.csv line {line}: Position and frequency must be whole numbers") from None
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problem = "a carriage return inside an unquoted field" if "new-line" in str(error) else str(error)
+            raise LoopFormatError(f"{name} line {reader.line_num}: not valid CSV: {problem}") from None
+        yield reader.line_num, row
+
+
+# -- Habits.csv
+
+
+def parse_habits(text: str, name: str = "Habits.csv") -> list[LoopHabit]:
+    """Rows of Habits.csv; a missing column or a bad number is a LoopFormatError naming the line."""
+    rows = _rows(text, name)
+    header = next(rows, (1, []))[1]
+    missing = [c for c in HABIT_COLUMNS if c not in header]
+    if missing:
+        raise LoopFormatError(f"{name} lacks the column(s) {', '.join(missing)}")
+    habits = []
+    for line, values in rows:
+        if not any(v.strip() for v in values):
+            continue
+        row = dict(zip(header, values, strict=False))
+        try:
+            position, num, den = (int(row.get(c) or "") for c in
+                                  ("Position", "FrequencyNumerator", "FrequencyDenominator"))
+        except ValueError:
+            raise LoopFormatError(f"{name} line {line}: Position and frequency must be whole numbers") from None
         if num < 1 or den < 1:
-            raise LoopFormatError(f"Habits.csv line {line}: frequency {num}/{den} is not positive")
+            raise LoopFormatError(f"{name} line {line}: frequency {num}/{den} is not positive")
         numerical = (row.get("Type") or "").strip().upper() in ("NUMERICAL", "NUMERIC", "1")
         try:
             target = float(row.get("Target Value") or 0) if numerical else 0.0
         except ValueError:
-            raise LoopFormatError(f"Habits.csv line {line}: Target Value is not a number") from None
+            raise LoopFormatError(f"{name} line {line}: Target Value is not a number") from None
+        if not math.isfinite(target):
+            raise LoopFormatError(f"{name} line {line}: Target Value is not a number")
         habits.append(LoopHabit(
             position=position, name=(row.get("Name") or "").strip(), numerical=numerical, numerator=num,
             denominator=den, unit=(row.get("Unit") or "").strip(),
             target_type=(row.get("Target Type") or "AT_LEAST").strip().upper() or "AT_LEAST",
             target_value=target, archived=(row.get("Archived?") or "").strip().lower() == "true",
-            question=(row.get("Question") or "").strip(), description=(row.get("Description") or "").strip()))
+            question=(row.get("Question") or "").strip(), description=(row.get("Description") or "").strip(),
+            color=(row.get("Color") or "").strip(), line=line))
     return habits
 
+
+# -- Checkmarks.csv and Scores.csv
 
 _OLD_CODES = {"2": Mark.YES_MANUAL, "1": Mark.YES_AUTO, "0": Mark.NO, "-1": Mark.UNKNOWN, "3": Mark.SKIP,
               "-3": Mark.SKIP}
@@ -156,141 +276,39 @@ def parse_value(value: str, numerical: bool) -> tuple[Mark, float]:
         if value in _OLD_CODES:  # exports of Loop 1.x wrote the codes as numbers
             return _OLD_CODES[value], 0.0
         raise ValueError(f"unknown value {value!r}")
-    amount = float(value) if "." in value else int(value) / 1000
+    try:
+        amount = float(value) if "." in value else int(value) / 1000
+    except ValueError:
+        raise ValueError(f"unknown value {value!r}") from None
     if not math.isfinite(amount):
         raise ValueError(f"unknown value {value!r}")
     return (Mark.AMOUNT, amount) if amount > 0 else (Mark.NO, 0.0)
 
 
-def parse_checkmarks(text: str, numerical: bool) -> list[LoopEntry]:
+def parse_checkmarks(text: str, numerical: bool, name: str = "Checkmarks.csv") -> list[LoopEntry]:
     entries = []
-    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for line, row in _rows(text, name):
         if not row or (line == 1 and row[0].strip().lower() == "date"):
             continue
         try:
             day = date.fromisoformat(row[0].strip())
             mark, amount = parse_value(row[1] if len(row) > 1 else "", numerical)
-        except (ValueError, IndexError) as error:
-            raise LoopFormatError(f"Checkmarks.csv line {line}: {error}") from None
-        entries.append(LoopEntry(day, mark, amount, (row[2] if len(row) > 2 else "").strip()))
+        except ValueError as error:
+            raise LoopFormatError(f"{name} line {line}: {error}") from None
+        entries.append(LoopEntry(day, mark, amount, (row[2] if len(row) > 2 else "").strip(), line))
     return entries
 
 
-# -- mapping
-
-
-def schedule_for(numerator: int, denominator: int, numerical: bool = False) -> tuple[Schedule, bool]:
-    """Loop's frequency as a schedule, and whether strength then follows Loop's formula exactly.
-
-    1/1 is DAILY and n/7 is WEEKLY n times: the same num/den, so the same score. Any other
-    frequency becomes WEEKLY floor(7n/d) times (1 to 7): every 2 days -> 3 per week, 10 per
-    month -> 2 per week; rounding down means a history Loop counts as kept never shows a failed
-    week here. A numeric habit's score in Loop ignores the numerator (the target is a total per
-    d days), so a non-daily numeric habit is WEEKLY once.
-    """
-    if numerator == denominator == 1:
-        return Schedule(Period.DAILY), True
-    if denominator == 7 and numerator <= 7 and not numerical:
-        return Schedule(Period.WEEKLY, times_per_week=numerator), True
-    if numerator >= denominator:
-        return Schedule(Period.DAILY), False
-    if numerical:
-        return Schedule(Period.WEEKLY, times_per_week=1), False
-    times = min(7, max(1, 7 * numerator // denominator))
-    return Schedule(Period.WEEKLY, times_per_week=times), False
-
-
-def target_for(habit: LoopHabit) -> float:
-    """A numeric habit's target per day (daily habits) or per week (a total per d days, scaled to 7)."""
-    if not habit.numerical:
-        return 1.0
-    value = habit.target_value if habit.denominator == 1 else habit.target_value * 7 / habit.denominator
-    return value if 0 < value <= QUANTITY_MAX else 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedCheckIn:
-    day: date
-    quantity: float
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedHabit:
-    name: str
-    schedule: Schedule
-    target: float
-    unit: str | None
-    start_date: date
-    archived: bool
-    check_ins: tuple[PlannedCheckIn, ...]
-    skips: tuple[date, ...]
-    exact_strength: bool  # our strength is Loop's score to the last digit
-    source: str  # a stable identity of the Loop habit, for idempotency keys
-    warnings: tuple[str, ...] = ()
-
-    def key(self, day: date) -> str:
-        """The idempotency key of this habit's check-in on `day`: re-importing never logs it twice."""
-        return f"loop:{self.source}:{day.isoformat()}"
-
-
-@dataclass
-class ImportPlan:
-    habits: list[PlannedHabit] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def plan_import(habits: Iterable[LoopHabit], today: date) -> ImportPlan:
-    """What each Loop habit becomes; habits we cannot represent are left out with a warning."""
-    out = ImportPlan()
-    names: set[str] = set()
-    for habit in habits:
-        label = habit.name or f"Habit {habit.position}"
-        if habit.numerical and habit.target_type == "AT_MOST":
-            out.warnings.append(f"{label!r} is an 'at most' numeric habit, which Comeback cannot represent: "
-                                "not imported")
+def parse_scores(text: str, name: str = "Scores.csv") -> list[tuple[date, float]]:
+    scores = []
+    for line, row in _rows(text, name):
+        if not row or (line == 1 and row[0].strip().lower() == "date"):
             continue
-        name = _unique(label[:NAME_MAX].strip() or f"Habit {habit.position}", names)
-        out.habits.append(plan_habit(habit, name, today))
-    return out
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate.lower() in taken:
-        suffix = f" ({n})"
-        candidate, n = name[:NAME_MAX - len(suffix)] + suffix, n + 1
-    taken.add(candidate.lower())
-    return candidate
-
-
-def plan_habit(habit: LoopHabit, name: str, today: date) -> PlannedHabit:
-    schedule, exact = schedule_for(habit.numerator, habit.denominator, habit.numerical)
-    warnings: list[str] = []
-    target = target_for(habit)
-    if habit.numerical and not 0 < habit.target_value <= QUANTITY_MAX:
-        warnings.append(f"target {habit.target_value:g} is not usable: using 1")
-    if not exact:
-        became = f"{schedule.times_per_week} per week" + (f", target {target:g}" if habit.numerical else "")
-        warnings.append(f"frequency {habit.numerator}/{habit.denominator} became {became}: strength is close to "
-                        "Loop's, not equal (see docs/loop-import.md)")
-    entries = [e for e in habit.entries if e.day <= today]
-    if len(entries) < len(habit.entries):
-        warnings.append(f"{len(habit.entries) - len(entries)} entries after today left out")
-    check_ins: list[PlannedCheckIn] = []
-    skips: list[date] = []
-    for entry in entries:
-        note = entry.notes[:NOTE_MAX] or None
-        if entry.mark is Mark.YES_MANUAL and not habit.numerical:
-            check_ins.append(PlannedCheckIn(entry.day, 1.0, note))
-        elif entry.mark is Mark.AMOUNT and entry.amount > 0:
-            check_ins.append(PlannedCheckIn(entry.day, min(entry.amount, QUANTITY_MAX), note))
-        elif entry.mark is Mark.SKIP:
-            skips.append(entry.day)
-    # Loop scores a habit from its oldest entry on, whatever its value: so does our start date.
-    start = entries[0].day if entries else today
-    unit = (habit.unit[:UNIT_MAX].strip() or None) if habit.numerical else None
-    source = hashlib.sha256(f"{habit.position}\n{habit.name}".encode()).hexdigest()[:16]
-    return PlannedHabit(name=name, schedule=schedule, target=target, unit=unit, start_date=start,
-                        archived=habit.archived, check_ins=tuple(check_ins), skips=tuple(skips),
-                        exact_strength=exact, source=source, warnings=tuple(warnings))
+        try:
+            day, score = date.fromisoformat(row[0].strip()), float(row[1])
+        except (ValueError, IndexError):
+            raise LoopFormatError(f"{name} line {line}: expected a date and a score") from None
+        if not (math.isfinite(score) and 0 <= score <= 1):
+            raise LoopFormatError(f"{name} line {line}: a score is from 0 to 1")
+        scores.append((day, score))
+    return scores

@@ -62,6 +62,13 @@ async def journal_of(owner: UUID) -> list[JournalRecord]:
             for r in rows]
 
 
+async def notes_of(owner: UUID) -> list[tuple[UUID, date, str]]:
+    """(habit, day, note) of every live check-in with a note, in the order they happened."""
+    rows = await C.select(C.habit, C.day, C.note).where(
+        (C.owner == owner) & C.undone_at.is_null() & C.note.is_not_null()).order_by(C.occurred_at).order_by(C.id)
+    return [(r["habit"], r["day"], r["note"]) for r in rows if r["note"]]
+
+
 async def check_in_csv_page(owner: UUID, after: tuple[datetime, UUID] | None,
                             limit: int) -> list[dict[str, Any]]:
     """Live check-ins with their habit's name, oldest first, after a keyset cursor."""

@@ -25,6 +25,8 @@ from server.achievements import repository as achievements
 from server.database import is_unique_violation, write_transaction
 from server.habits import tables as habit_tables
 from server.habits.records import Source
+from server.habits.repository import schedule_columns
+from server.habits.service import ensure_room
 from server.journal import tables as journal_tables
 from server.portability import repository
 from server.portability.document import CheckInV1, ExportV1, HabitV1, parse
@@ -103,6 +105,7 @@ async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) 
     async with write_transaction():
         writes = await _plan(viewer, document, profile)
         owner, now = viewer.account.id, clock.now()
+        await ensure_room(owner, len(writes.habits), "data")
         await repository.insert_habits(writes.habits)
         await repository.insert_check_ins(writes.check_ins)
         await repository.insert_skips(writes.skips)
@@ -209,13 +212,13 @@ async def _targets(owner: UUID, kind: str, exported: Sequence[UUID], table: Any)
 
 
 def _habit_columns(owner: UUID, target: UUID, h: HabitV1) -> dict[str, Any]:
-    schedule = h.schedule.to_domain()
     return {
         "id": target, "owner": owner, "name": h.name.strip(), "category": h.category.value, "kind": h.kind.value,
-        "period": schedule.period.value, "weekdays": ",".join(str(d) for d in schedule.weekdays),
-        "times_per_week": schedule.times_per_week, "target_quantity": h.target_quantity,
+        **schedule_columns(h.schedule.to_domain()), "target_quantity": h.target_quantity,
         "unit": (h.unit or "").strip() or None, "start_date": h.start_date, "created_at": _utc(h.created_at),
         "archived_at": _utc(h.archived_at or h.created_at) if h.archived else None,
+        "daily_limit": h.daily_limit or None, "description": (h.description or "").strip() or None,
+        "question": (h.question or "").strip() or None, "color": h.color,
     }
 
 

@@ -43,7 +43,7 @@ HABIT_QUANTITY_MAX = 1_000_000.0
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STEP_FIELDS = {"key", "position", "version", "title", "summary", "prompts", "suggested_habits", "requirements"}
 _HABIT_FIELDS = {"name", "category", "kind", "schedule", "target_quantity", "unit"}
-_SCHEDULE_FIELDS = {"period", "weekdays", "times_per_week"}
+_SCHEDULE_FIELDS = {"period", "weekdays", "times_per_week", "times", "days", "total"}
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -261,7 +261,14 @@ class _Reader:
         times = table.get("times_per_week")
         if times is not None and not _is_int(times):
             self.fail(_at(path, "times_per_week"), "expected an integer from 1 to 7")
-        schedule = Schedule(self.choice(table, "period", path, Period), tuple(weekdays), times)
+        for name in ("times", "days"):
+            if table.get(name) is not None and not _is_int(table[name]):
+                self.fail(_at(path, name), "expected an integer (INTERVAL: times in any days days)")
+        total = table.get("total", False)
+        if not isinstance(total, bool):
+            self.fail(_at(path, "total"), "expected true or false")
+        schedule = Schedule(self.choice(table, "period", path, Period), tuple(weekdays), times,
+                            table.get("times"), table.get("days"), total)
         error = schedule.validation_error()
         if error is not None:
             self.fail(path, error)

@@ -9,8 +9,9 @@ from enum import StrEnum
 from typing import ClassVar, assert_never
 
 from server.activity import Activity
-from server.habits.model import Category, Kind, StreakUnit
+from server.habits.model import Category, Kind, Period, StreakUnit
 from server.habits.summary import strength_series, summarize
+from server.habits.timeline import done_day_streaks, walk
 
 
 class RequirementKind(StrEnum):
@@ -152,10 +153,12 @@ def habits_created(activity: Activity, category: Category | None) -> int:
 
 
 def category_streak(activity: Activity, category: Category) -> int:
-    """The best current streak among today's active BUILD habits of the category counted in days."""
+    """The best current streak among today's active BUILD habits of the category counted in days;
+    for INTERVAL habits, in check-in days (days a check-in only covered do not count)."""
     today = activity.today
     streaks = [
-        summary.current_streak
+        done_day_streaks(walk(habit.rules, habit.log, today).statuses)[0]
+        if habit.rules.schedule.period is Period.INTERVAL else summary.current_streak
         for habit in activity.habits
         if habit.kind is Kind.BUILD and habit.category is category and habit.active_on(today)
         for summary in (summarize(habit.rules, habit.log, today),)
@@ -165,11 +168,12 @@ def category_streak(activity: Activity, category: Category) -> int:
 
 
 def best_strength(activity: Activity, category: Category) -> float:
-    """The best strength today (0-100) among today's active habits of the category."""
+    """The best strength today (0-100) among today's active BUILD habits of the category: a QUIT
+    habit's strength grows by doing nothing, so it proves nothing about working out or reading."""
     today = activity.today
     return max(
         (strength_series(h.rules, h.log, today)[-1][1]
-         for h in activity.habits if h.category is category and h.active_on(today)),
+         for h in activity.habits if h.kind is Kind.BUILD and h.category is category and h.active_on(today)),
         default=0.0,
     )
 

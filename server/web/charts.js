@@ -6,6 +6,7 @@ import { h, s, parseDate, formatDay, formatNumber } from "./dom.js";
 export const STATUS_LABELS = {
   DONE: "Done", PARTIAL: "Partly done", MISSED: "Missed", SKIPPED: "Skipped", FROZEN: "Kept by a freeze",
   NOT_DUE: "Not due", CLEAN: "Clean", SLIP: "Slip", FUTURE: "Still to come", PENDING: "Today, still open",
+  COVERED: "Covered by nearby check-ins",
 };
 
 const CELL = 11;
@@ -56,7 +57,9 @@ export function heatmap(days, { unit = null, startDate = null } = {}) {
 export function heatmapLegend(kind) {
   const statuses = kind === "QUIT"
     ? ["CLEAN", "SLIP", "SKIPPED", "PENDING"]
-    : ["DONE", "PARTIAL", "MISSED", "SKIPPED", "FROZEN", "NOT_DUE", "PENDING"];
+    : kind === "INTERVAL"
+      ? ["DONE", "COVERED", "PARTIAL", "MISSED", "SKIPPED", "PENDING"]
+      : ["DONE", "PARTIAL", "MISSED", "SKIPPED", "FROZEN", "NOT_DUE", "PENDING"];
   return h("ul", { class: "legend", "aria-label": "Legend" }, statuses.map((status) =>
     h("li", {}, s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" },
       s("rect", { width: 12, height: 12, rx: 2, class: `day s-${status}` })), STATUS_LABELS[status])));
@@ -141,27 +144,43 @@ export function progressBar(current, target, label) {
 /**
  * Loop Habit Tracker's strength, day by day, from the habit's `days` (the API's own formula,
  * recomputed here so the chart can show every day). Returns [{date, value}] from the first day given.
+ * It must stay equal to server/habits/strength.py (tests/browser checks it against `strength`).
  */
 export function strengthSeries(habit, days) {
-  const { period, weekdays, timesPerWeek } = habit.schedule;
-  let num = period === "DAILY" ? 1 : period === "WEEKDAYS" ? weekdays.length : timesPerWeek;
-  let den = period === "DAILY" ? 1 : 7;
-  const m = Math.pow(0.5, Math.sqrt(num / den) / 13);
-  const points = [];
+  const { period, weekdays, timesPerWeek, times, days: window, total } = habit.schedule;
+  // Loop's frequency: n in n days is every day (1/1), also for a total's window.
+  let [num, den] = period === "DAILY" ? [1, 1] : period === "WEEKDAYS" ? [weekdays.length, 7]
+    : period === "INTERVAL" ? (times === window ? [1, 1] : [times, window]) : [timesPerWeek, 7];
   const past = days.filter((d) => d.date >= habit.startDate && d.status !== "FUTURE");
+  const points = [];
+  let score = 0;
   if (habit.kind === "QUIT") {
-    let score = 1;
+    // From 0 like every habit: a clean day counts 1, a slip 0, a skipped clean day leaves it.
+    const m = Math.pow(0.5, 1 / 13);
+    const limit = habit.dailyLimit || 0;
     for (const day of past) {
-      const slipped = day.quantity > 0;
-      if (slipped || day.status !== "SKIPPED") score = score * m + (slipped ? 0 : 1) * (1 - m);
+      if (day.quantity > limit) score *= m;
+      else if (day.status !== "SKIPPED") score = score * m + (1 - m);
       points.push({ date: day.date, value: 100 * score });
     }
     return points;
   }
-  if (num < den) { num *= 2; den *= 2; }
+  const m = Math.pow(0.5, Math.sqrt(num / den) / 13);
   const target = habit.targetQuantity;
+  if (period === "INTERVAL" && total) {
+    // Loop's numeric habits: the last `days` days' total against the target, the window never doubled.
+    past.forEach((day, i) => {
+      if (day.status !== "SKIPPED") {
+        let sum = 0;
+        for (let j = Math.max(0, i - den + 1); j <= i; j++) sum += Math.max(0, past[j].quantity);
+        score = score * m + Math.min(1, sum / target) * (1 - m);
+      }
+      points.push({ date: day.date, value: 100 * score });
+    });
+    return points;
+  }
+  if (num < den) { num *= 2; den *= 2; }
   const shares = past.map((d) => (d.quantity <= 0 ? 0 : Math.min(1, d.quantity / target)));
-  let score = 0;
   past.forEach((day, i) => {
     if (!(day.status === "SKIPPED" && day.quantity < target)) {
       let sum = 0;

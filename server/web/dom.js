@@ -116,6 +116,11 @@ const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 export function scheduleText(schedule) {
   if (schedule.period === "DAILY") return "Every day";
   if (schedule.period === "WEEKDAYS") return schedule.weekdays.map((d) => WEEKDAYS[d - 1]).join(", ");
+  if (schedule.period === "INTERVAL") {
+    // Rolling days, as Loop Habit Tracker counts them: "2× in any 3 days", or a total over them.
+    if (schedule.total) return `In total, in any ${schedule.days} days`;
+    return schedule.times === 1 ? `Once in any ${schedule.days} days` : `${schedule.times}× in any ${schedule.days} days`;
+  }
   return `${schedule.timesPerWeek}× a week`;
 }
 

@@ -6,7 +6,7 @@ import { h, icon, addDays, formatDay, formatNumber, plural, scheduleText, isNume
 import { STATUS_LABELS, progressBar } from "./charts.js";
 
 export const HABIT_FIELDS = `fragment HabitFields on Habit {
-  id name category kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
+  id name category kind schedule { period weekdays timesPerWeek times days total } targetQuantity dailyLimit unit startDate archived
   currentStreak longestStreak streakUnit strength doneToday freezesHeld }`;
 
 /** The habit with its last 7 days and today's check-ins (newest first). */
@@ -100,14 +100,17 @@ export function habitActions(habit, today, refresh) {
 
   if (habit.kind === "QUIT") {
     const slipped = state.status === "SLIP" || !habit.doneToday;
+    const limit = habit.dailyLimit || 0;
     const row = h("div", { class: "row" });
     if (slipped) {
       wrap.append(h("p", { class: "state-pill slip" }, "Slip logged today. Tomorrow is a clean start."));
       row.append(undoButton);
     } else {
-      const slip = h("button", { type: "button", class: "button", "aria-label": `Log a slip for ${habit.name}` }, "Log a slip");
+      // With a daily limit, logging is counting (a slip only above the limit); without one, a check-in is a slip.
+      const label = limit ? "Log one" : "Log a slip";
+      const slip = h("button", { type: "button", class: "button", "aria-label": `${label} for ${habit.name}` }, label);
       const confirm = h("div", { class: "confirm", hidden: true },
-        h("span", {}, "Log a slip for today?"));
+        h("span", {}, limit ? `Log one for today (at most ${formatNumber(limit, 2)} a day)?` : "Log a slip for today?"));
       const yes = h("button", { type: "button", class: "button danger" }, "Yes, log it");
       const no = h("button", { type: "button", class: "button ghost" }, "Cancel");
       confirm.append(yes, no);
@@ -115,15 +118,22 @@ export function habitActions(habit, today, refresh) {
       no.addEventListener("click", () => { confirm.hidden = true; slip.hidden = false; slip.focus(); });
       yes.addEventListener("click", () => run(yes, async () => {
         await checkIn(1);
+        if (state.quantity + 1 <= limit) return `Logged: ${formatNumber(state.quantity + 1, 2)} of at most ${formatNumber(limit, 2)} today.`;
         return "Slip logged. Be kind to yourself: the counter starts again tomorrow.";
       }));
-      wrap.append(h("p", { class: "state-pill clean" }, icon("leaf"), "Clean today"));
+      wrap.append(h("p", { class: "state-pill clean" }, icon("leaf"),
+        limit && state.quantity > 0 ? `Clean today: ${formatNumber(state.quantity, 2)} of at most ${formatNumber(limit, 2)}` : "Clean today"));
       row.append(slip, confirm, skip);
+      if (limit && state.quantity > 0) row.append(undoButton);
     }
     wrap.append(row, status);
     return wrap;
   }
 
+  // INTERVAL habits: a day the interval already covers needs no check-in (one is still welcome).
+  const covered = state.status === "COVERED"
+    ? h("p", { class: "state-pill covered" }, icon("check"), "Covered today: your recent check-ins keep it going")
+    : null;
   const target = habit.targetQuantity;
   if (isNumeric(habit)) {
     const unit = habit.unit || "";
@@ -146,7 +156,7 @@ export function habitActions(habit, today, refresh) {
     wrap.append(
       h("div", { class: "amount-progress" },
         h("span", { class: "amount-text" }, `${formatNumber(state.quantity, 2)} of ${formatNumber(target, 2)} ${unit}`),
-        habit.doneToday ? h("span", { class: "state-pill done" }, icon("check"), "Done") : null),
+        habit.doneToday ? h("span", { class: "state-pill done" }, icon("check"), "Done") : covered),
       progressBar(Math.min(state.quantity, target), target, `${habit.name} today`),
       form, h("div", { class: "row" }, undoButton, habit.doneToday ? null : skip), note, status);
     return wrap;
@@ -164,6 +174,7 @@ export function habitActions(habit, today, refresh) {
     await checkIn(1);
     return "Checked in. Well done.";
   }));
+  if (covered) wrap.append(covered);
   wrap.append(h("div", { class: "row" }, tap, skip), note, status);
   return wrap;
 }

@@ -1,4 +1,6 @@
-// The create-habit form: name, category, build or quit, schedule, target, unit, start date.
+// The create-habit form: name, category, build or quit, schedule, target (or a quit habit's daily limit),
+// unit, start date. Two ways to say "a few times": per calendar week ("3 times a week", WEEKLY) or over
+// rolling days ("2 times in any 3 days", INTERVAL: Loop Habit Tracker's frequency).
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, addDays, CATEGORY_LABELS } from "./dom.js";
@@ -20,29 +22,47 @@ export function habitForm(today, { onCreated, onCancel }) {
   const kindBuild = h("input", { type: "radio", name: "kind", value: "BUILD", id: "kind-build", checked: true });
   const kindQuit = h("input", { type: "radio", name: "kind", value: "QUIT", id: "kind-quit" });
   const period = select("period", [["DAILY", "Every day"], ["WEEKDAYS", "On chosen weekdays"],
-    ["WEEKLY", "A number of times a week"]], "DAILY");
+    ["WEEKLY", "A number of times a week (e.g. 3 times a week)"],
+    ["INTERVAL", "A number of times in any few days (e.g. 2 times in any 3 days)"]], "DAILY");
   const weekdays = DAY_NAMES.map((day, i) => h("label", { class: "day-check" },
     h("input", { type: "checkbox", name: "weekdays", value: String(i + 1), checked: i < 5 }),
     h("span", { "aria-hidden": "true" }, day.slice(0, 3)), h("span", { class: "sr-only" }, day)));
   const weekdaysBox = h("fieldset", { class: "field weekdays", dataset: { field: "schedule" }, hidden: true },
     h("legend", {}, "On these days"), h("div", { class: "day-checks" }, weekdays), h("p", { class: "field-error" }));
   const timesPerWeek = h("input", { name: "timesPerWeek", type: "number", min: 1, max: 7, value: 3, inputmode: "numeric" });
-  const timesField = field("Times per week", timesPerWeek);
+  const timesField = field("Times per week", timesPerWeek, "Counted per calendar week, Monday to Sunday.");
   timesField.hidden = true;
+  const intervalTimes = h("input", { name: "times", type: "number", min: 1, max: 365, value: 2, inputmode: "numeric",
+    "aria-label": "Times" });
+  const intervalDays = h("input", { name: "days", type: "number", min: 1, max: 365, value: 3, inputmode: "numeric",
+    "aria-label": "Days" });
+  const intervalField = h("fieldset", { class: "field interval", dataset: { field: "schedule" }, hidden: true },
+    h("legend", {}, "How often"),
+    h("div", { class: "row nowrap" }, intervalTimes, h("span", {}, "times in any"), intervalDays, h("span", {}, "days")),
+    h("p", { class: "hint" }, "Rolling days, as Loop Habit Tracker counts them: a day the check-ins around it "
+      + "already cover needs no check-in."),
+    h("p", { class: "field-error" }));
   const target = h("input", { name: "targetQuantity", type: "number", min: 0.1, step: "any", value: 1, inputmode: "decimal" });
   const unit = h("input", { name: "unit", type: "text", maxlength: 24, placeholder: "e.g. pages, minutes", autocomplete: "off" });
   const startDate = h("input", { name: "startDate", type: "date", value: today, max: addDays(today, 366) });
   const targetField = field("Daily target", target, "1 for a simple yes/no habit; more for an amount, like 10 pages.");
   const unitField = field("Unit (optional)", unit);
+  const limit = h("input", { name: "dailyLimit", type: "number", min: 0, step: "any", value: 0, inputmode: "decimal" });
+  const limitField = field("Allowed per day", limit, "0: any check-in is a slip. 2: up to 2 a day is still clean.");
   const submit = h("button", { type: "submit", class: "button primary" }, "Create habit");
   const cancel = h("button", { type: "button", class: "button ghost", onclick: () => onCancel() }, "Cancel");
 
   const sync = () => {
     weekdaysBox.hidden = period.value !== "WEEKDAYS";
+    // A schedule error goes to whichever schedule box is showing.
+    weekdaysBox.dataset.field = period.value === "WEEKDAYS" ? "schedule" : "";
+    intervalField.dataset.field = period.value === "INTERVAL" ? "schedule" : "";
     timesField.hidden = period.value !== "WEEKLY";
+    intervalField.hidden = period.value !== "INTERVAL";
     const quit = kindQuit.checked;
     targetField.hidden = quit;
     unitField.hidden = quit;
+    limitField.hidden = !quit;
   };
   period.addEventListener("change", sync);
   kindBuild.addEventListener("change", sync);
@@ -62,8 +82,10 @@ export function habitForm(today, { onCreated, onCancel }) {
       field("How often", period),
       weekdaysBox,
       timesField,
+      intervalField,
       targetField,
       unitField,
+      limitField,
       field("Start date", startDate, "Can be in the past if you already started.")),
     h("p", { class: "form-alert", role: "alert" }),
     h("div", { class: "row" }, submit, cancel));
@@ -77,11 +99,16 @@ export function habitForm(today, { onCreated, onCancel }) {
       if (!schedule.weekdays.length) { showFormError(form, { field: "schedule", message: "Choose at least one day." }); return; }
     }
     if (period.value === "WEEKLY") schedule.timesPerWeek = Number(timesPerWeek.value);
+    if (period.value === "INTERVAL") {
+      schedule.times = Number(intervalTimes.value);
+      schedule.days = Number(intervalDays.value);
+    }
     const quit = kindQuit.checked;
     const input = {
       name: name.value.trim(), category: category.value, kind: quit ? "QUIT" : "BUILD", schedule,
       targetQuantity: quit ? null : Number(target.value) || null,
       unit: quit ? null : unit.value.trim() || null,
+      dailyLimit: quit ? Number(limit.value) || null : null,
       startDate: startDate.value || null,
     };
     busy(submit, true);

@@ -103,6 +103,8 @@ export async function render(root, { params, app }) {
       }
     });
 
+    // INTERVAL habits follow Loop's rolling intervals: covered days instead of freezes.
+    const interval = habit.kind === "BUILD" && habit.schedule.period === "INTERVAL";
     body.removeAttribute("aria-busy");
     body.replaceChildren(
       h("header", { class: "card detail-head" },
@@ -111,11 +113,12 @@ export async function render(root, { params, app }) {
           h("span", { class: `chip cat-${habit.category}` }, habit.kind === "QUIT" ? "Quitting" : CATEGORY_LABELS[habit.category])),
         h("p", { class: "muted" }, `${scheduleText(habit.schedule)}`
           + (habit.kind === "BUILD" && (habit.targetQuantity > 1 || habit.unit) ? ` · ${formatNumber(habit.targetQuantity, 2)} ${habit.unit || ""}` : "")
+          + (habit.kind === "QUIT" && habit.dailyLimit ? ` · at most ${formatNumber(habit.dailyLimit, 2)} a day` : "")
           + ` · since ${formatDay(habit.startDate, { day: "numeric", month: "long", year: "numeric" })}`),
         h("div", { class: "stats" },
           stat(habit.kind === "QUIT" ? "Clean streak" : "Current streak", streakText(habit)),
           stat("Longest streak", plural(habit.longestStreak, unit.slice(0, -1), unit)),
-          habit.kind === "QUIT" ? null : stat("Freezes held", h("span", { class: "freeze-count",
+          habit.kind === "QUIT" || interval ? null : stat("Freezes held", h("span", { class: "freeze-count",
             title: "7 done days in a row earn a freeze (2 at most); one covers a missed day." }, icon("snow"), String(habit.freezesHeld))),
           stat("Strength", `${formatNumber(habit.strength)}%`)),
         h("h2", { class: "eyebrow" }, "Today"),
@@ -123,9 +126,12 @@ export async function render(root, { params, app }) {
       h("section", { class: "card heatmap-card", "aria-labelledby": "year-title" },
         h("h2", { id: "year-title" }, "Your year"),
         h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate })),
-        heatmapLegend(habit.kind),
-        habit.kind === "QUIT" ? null : h("p", { class: "muted small" }, "A freeze is earned by 7 done days in a row "
-          + "(2 at most) and covers the next missed day, so one bad day doesn't end a streak.")),
+        heatmapLegend(interval ? "INTERVAL" : habit.kind),
+        habit.kind === "QUIT" ? null : interval
+          ? h("p", { class: "muted small" }, "A day without a check-in is covered when check-ins around it already "
+            + "meet the interval, as in Loop Habit Tracker; covered days count for the streak.")
+          : h("p", { class: "muted small" }, "A freeze is earned by 7 done days in a row "
+            + "(2 at most) and covers the next missed day, so one bad day doesn't end a streak.")),
       h("section", { class: "card", "aria-labelledby": "strength-title" },
         h("h2", { id: "strength-title" }, "Strength over time"),
         h("p", { class: "muted small" }, "Loop Habit Tracker's habit strength (0–100), recomputed day by day in your browser "

@@ -8,7 +8,7 @@ import { renderMarkdown } from "./markdown.js";
 
 const PROGRAM = `query Program { program { key title currentStep { key }
   steps { key position title summary unlocked unlockedAt content prompts complete
-    suggestedHabits { name category kind schedule { period weekdays timesPerWeek } targetQuantity unit }
+    suggestedHabits { name category kind schedule { period weekdays timesPerWeek times days total } targetQuantity unit }
     requirements { kind description current target met } } } }`;
 const JOURNAL = `query Journal($after: String) { journalEntries(first: 10, after: $after) {
   edges { node { id prompt body stepKey day createdAt } } pageInfo { hasNextPage endCursor } } }`;

@@ -1,4 +1,5 @@
-// Settings: profile (name, time zone, day start) and personal access tokens.
+// Settings: profile (name, time zone, day start), personal access tokens, and your data in Loop Habit
+// Tracker's format (download an export; import one, all or nothing).
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
@@ -9,6 +10,10 @@ const UPDATE = `mutation Profile($input: ProfileUpdateInput!) { profileUpdate(in
   ${errorFields("InvalidInputError")} ... on User { displayName timezone dayStartHour today } } }`;
 const CREATE = `mutation Token($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) {
   ${errorFields("InvalidInputError")} ... on ApiTokenCreated { secret apiToken { id name scopes createdAt } } } }`;
+const LOOP_EXPORT = `query LoopExport { loopExport { filename archive } }`;
+const LOOP_IMPORT = `mutation LoopImport($input: LoopImportInput!) { loopImport(input: $input) {
+  ${errorFields("InvalidInputError", "DuplicateError")} ... on LoopImportReport { dryRun habitsCreated checkInsCreated
+    skipsCreated warnings habits { name action exact warnings } } } }`;
 const REVOKE = `mutation Revoke($id: ID!) { apiTokenRevoke(id: $id) { ${errorFields()} ... on ApiToken { id revokedAt } } }`;
 
 function zones(current) {
@@ -162,6 +167,76 @@ function secretBox(secret, name) {
   return box;
 }
 
+function bytesOf(base64) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function base64Of(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function loopSection() {
+  const download = h("button", { type: "button", class: "button" }, "Download for Loop Habit Tracker");
+  const said = h("p", { class: "small", role: "status" });
+  download.addEventListener("click", async () => {
+    busy(download, true);
+    said.textContent = "";
+    try {
+      const { filename, archive } = (await gql(LOOP_EXPORT)).loopExport;
+      const link = h("a", { href: URL.createObjectURL(new Blob([bytesOf(archive)], { type: "application/zip" })),
+        download: filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      said.textContent = `Saved ${filename}.`;
+    } catch (error) {
+      said.textContent = error.message;
+    } finally {
+      busy(download, false);
+    }
+  });
+  const file = h("input", { type: "file", name: "loopZip", accept: ".zip,application/zip" });
+  const importButton = h("button", { type: "submit", class: "button" }, "Import");
+  const report = h("div", { class: "loop-report", role: "status", "aria-live": "polite" });
+  const form = h("form", { class: "settings-form", "aria-labelledby": "loop-import-title" },
+    h("h3", { id: "loop-import-title" }, "Import from Loop Habit Tracker"),
+    field("Loop's 'Export as CSV' file", file, "All or nothing; importing the same file again adds only what is new."),
+    h("p", { class: "form-alert", role: "alert" }),
+    h("div", { class: "row" }, importButton), report);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!file.files.length) { showFormError(form, { message: "Choose the ZIP Loop made." }); return; }
+    busy(importButton, true);
+    report.replaceChildren();
+    try {
+      const archive = base64Of(await file.files[0].arrayBuffer());
+      const out = unwrap((await gql(LOOP_IMPORT, { input: { archive } })).loopImport);
+      showFormError(form, null);
+      report.append(h("p", {}, `Imported ${out.habitsCreated} new habits, ${out.checkInsCreated} check-ins and `
+        + `${out.skipsCreated} skipped days.`),
+        h("ul", { class: "small" }, out.habits.map((habit) => h("li", {},
+          `${habit.name}: ${habit.exact ? "Loop's numbers exactly" : "see the notes"}`
+          + (habit.warnings.length ? ` (${habit.warnings.join(" ")})` : "")))),
+        ...out.warnings.map((warning) => h("p", { class: "muted small" }, warning)));
+    } catch (error) {
+      showFormError(form, error);
+    } finally {
+      busy(importButton, false);
+    }
+  });
+  return h("section", { class: "card", "aria-labelledby": "data-title" },
+    h("h2", { id: "data-title" }, "Your data"),
+    h("p", { class: "muted small" }, "Your habits in Loop Habit Tracker's 'Export as CSV' format: the same files, "
+      + "columns and numbers Loop writes."),
+    h("div", { class: "row" }, download), said, form);
+}
+
 export async function render(root, { app }) {
   const skeleton = h("div", { class: "settings-grid", "aria-busy": "true" },
     h("div", { class: "card" }, [1, 2, 3, 4].map(() => h("span", { class: "skeleton line w80" }))),
@@ -176,6 +251,7 @@ export async function render(root, { app }) {
   skeleton.replaceWith(h("div", { class: "settings-grid" },
     h("section", { class: "card" }, profileForm(data.me, app)),
     tokensSection(data.apiTokens),
+    loopSection(),
     h("section", { class: "card" }, h("h2", {}, "Session"), h("p", { class: "muted small" }, "Log out of this browser."), logout)));
   return {};
 }

@@ -158,3 +158,25 @@ async def test_five_thousand_rows_in_one_transaction_with_few_queries(api: Api) 
     # look-ups (habits, keys in chunks of 1000) + viewer + inserts in chunks of 1000 + stale mark
     assert queries.count <= 20, queries.count
     assert elapsed < 20, elapsed
+
+
+async def test_imported_rows_follow_interval_and_quit_limit_rules(api: Api) -> None:
+    # given "2 times in any 3 days" and "coffee: at most 2 a day", both from 1 March
+    await api.sign_up()
+    wake = await api.create_habit(name="Wake up", startDate="2026-03-01",
+                                  schedule={"period": "INTERVAL", "times": 2, "days": 3})
+    coffee = await api.create_habit(name="Coffee", kind="QUIT", category="CUSTOM", dailyLimit=2,
+                                    startDate="2026-03-01")
+
+    # when
+    out = await run(api, [{"habitId": wake["id"], "occurredAt": at(d)} for d in (1, 2, 6)]
+                    + [{"habitId": coffee["id"], "occurredAt": at(d), "quantity": q} for d, q in ((1, 2), (2, 3))],
+                    [{"habitId": wake["id"], "day": "2026-03-05"}])
+    days = """days(from: "2026-03-01", to: "2026-03-07") { status }"""
+    wake_days = [d["status"] for d in (await api.habit(wake["id"], days) or {})["days"]]
+    coffee_days = [d["status"] for d in (await api.habit(coffee["id"], days) or {})["days"]]
+
+    # then
+    assert (out["created"], out["skipsCreated"]) == (5, 1)
+    assert wake_days == ["DONE", "DONE", "COVERED", "MISSED", "SKIPPED", "DONE", "MISSED"]
+    assert coffee_days == ["CLEAN", "SLIP", "CLEAN", "CLEAN", "CLEAN", "CLEAN", "CLEAN"]

@@ -19,6 +19,7 @@ from server.cli import main
 from server.client import commands
 from server.client.api import Api
 from server.habits import tables
+from tests import loop_faults
 from tests.integration.api import Api as GraphQLApi
 from tests.integration.bridge import bridge
 from tests.integration.test_loop_import import fixture_zip
@@ -179,6 +180,45 @@ async def test_loop_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_path: 
     broken = await cli("import", "--loop", str(cli.env["COMEBACK_CONFIG"]).replace("config.json", "nope.zip"))
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     bad = await cli("import", "--loop", str(tmp_path / "bad.zip"))
-    assert dry.output.splitlines()[0] == "Meditate (create, daily): would import 46 check-ins, 3 skips; 0 already there"
-    assert [h["name"] for h in done["habits"]] == ["Meditate", "Gym", "Read", "Old habit"]
+    exported = await cli("export", "--loop", str(tmp_path / "back.zip"))
+    assert dry.output.splitlines()[:2] == [
+        "Meditate (create, daily): would import 46 check-ins, 3 skips; 0 already there; Loop's numbers exactly",
+        "  note: 2 notes on days without a check-in are not kept (Comeback keeps notes with check-ins): "
+        f"{today - timedelta(days=42)} (UNKNOWN) 'forgot to log'; {today - timedelta(days=8)} (SKIP) 'travelling'"]
+    assert "Gym (create, 3 in any 7 days)" in dry.output and "Sugar (create, quit, at most 1 a day)" in dry.output
+    assert [h["name"] for h in done["habits"]] == ["Meditate", "Gym", "Read", "Old habit", "Sugar"]
     assert (broken.exit_code, bad.exit_code) == (1, 2)
+    assert bad.output == f"error: {tmp_path / 'bad.zip'}: not a ZIP file: use Loop's Settings > Export as CSV\n"
+    assert exported.exit_code == 0 and exported.output.startswith(f"Wrote your habits to {tmp_path / 'back.zip'}")
+    assert (tmp_path / "back.zip").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("fault", ["corrupt deflate", "understated size", "garbage", "lone CR"])
+async def test_a_broken_loop_file_is_a_clear_error_not_a_traceback(api: GraphQLApi, cli: Cli, tmp_path: Path,
+                                                                   fault: str) -> None:
+    await signed_in(api, cli)
+    data = {"corrupt deflate": loop_faults.corrupt_deflate, "understated size": loop_faults.understated_size,
+            "garbage": loop_faults.garbage, "lone CR": loop_faults.lone_cr}
+    path = tmp_path / "Loop.zip"
+    path.write_bytes(data[fault]())
+    out = await cli("import", "--loop", str(path))
+    assert out.exit_code == 2, out.output
+    assert out.output.startswith(f"error: {path}: ") and "Traceback" not in out.output
+    assert await tables.Habit.count() == 0
+
+
+async def test_status_shows_a_day_an_interval_habit_covers(api: GraphQLApi, cli: Cli) -> None:
+    # given "once in any 2 days", checked yesterday: today needs nothing
+    await signed_in(api, cli)
+    today = datetime.now(UTC).date()
+    habit = await api.create_habit(name="Water plants", startDate=(today - timedelta(days=1)).isoformat(),
+                                   schedule={"period": "INTERVAL", "times": 1, "days": 2})
+    await api.check_in(habit["id"], occurredAt=f"{(today - timedelta(days=1)).isoformat()}T12:00:00+00:00")
+
+    # when
+    out = await cli("status")
+
+    # then
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[1].startswith("  [~] Water plants")
+    assert "covered" in out.output.splitlines()[1] and "streak 2 days" in out.output.splitlines()[1]

@@ -24,7 +24,8 @@ RESTORE = f"""mutation($input: AccountImportInput!) {{ accountImport(input: $inp
   ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated journalEntriesCreated
     achievementsRestored stepsRestored unchanged profileApplied }} }} }}"""
 SUMMARY = """query($f: Date!, $t: Date!) { me { timezone dayStartHour } habits(includeArchived: true) {
-  name kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
+  name kind schedule { period weekdays timesPerWeek times days total } targetQuantity unit startDate archived
+  dailyLimit description question color
   currentStreak longestStreak streakUnit strength doneToday freezesHeld
   days(from: $f, to: $t) { date quantity status } } }"""
 SKIP = "mutation($h: ID!, $d: Date!) { habitSkip(habitId: $h, day: $d) { __typename } }"
@@ -50,6 +51,12 @@ async def build_history(api: Api) -> dict[str, str]:
     calls = await api.create_habit(name="Call a friend", category="FRIENDS", startDate="2026-02-01",
                                    schedule={"period": "WEEKDAYS", "weekdays": [1, 3, 5]})
     quit_ = await api.create_habit(name="No contact", category="CUSTOM", kind="QUIT", startDate="2026-02-15")
+    # version 2 of the document: an INTERVAL habit with its details, and a QUIT habit with a daily limit
+    wake = await api.create_habit(name="Wake up early", startDate="2026-02-01", description="Before six",
+                                  question="Did you wake up before 6am?", color="#00897B",
+                                  schedule={"period": "INTERVAL", "times": 2, "days": 3})
+    coffee = await api.create_habit(name="Coffee", category="CUSTOM", kind="QUIT", dailyLimit=2,
+                                    startDate="2026-02-01")
     start = datetime(2026, 2, 1, 14, tzinfo=UTC)
     rows: list[dict] = []
     for n in range(48):
@@ -60,6 +67,10 @@ async def build_history(api: Api) -> dict[str, str]:
             rows.append({"habitId": read["id"], "occurredAt": day, "quantity": 5 + n % 23, "note": f"p{n}"})
         if n % 7 in (1, 3, 5):
             rows.append({"habitId": gym["id"], "occurredAt": day})
+        if n % 5 in (0, 2):
+            rows.append({"habitId": wake["id"], "occurredAt": day})
+        if n % 6 == 0:
+            rows.append({"habitId": coffee["id"], "occurredAt": day, "quantity": 1 + n % 4})
         if n % 2 == 0:  # 02:xx in New York: the night owl's previous day
             rows.append({"habitId": calls["id"], "occurredAt": (start + timedelta(days=n, hours=12)).isoformat()})
     imported = await api.data("mutation($i: CheckInsImportInput!) { checkInsImport(input: $i) { __typename } }",
@@ -94,15 +105,19 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
     dry = (await api.data(RESTORE, {"input": {"data": exported, "dryRun": True}}))["accountImport"]
     re_exported = (await api.data(EXPORT))["export"]
 
-    assert restored == {"__typename": "AccountImportReport", "dryRun": False, "habitsCreated": 5,
+    assert restored == {"__typename": "AccountImportReport", "dryRun": False, "habitsCreated": 7,
                         "checkInsCreated": len(exported["checkIns"]), "skipsCreated": 2, "journalEntriesCreated": 1,
                         "achievementsRestored": len(exported["achievements"]), "stepsRestored": 1, "unchanged": 0,
                         "profileApplied": True}
     assert target == source
     assert any(h["freezesHeld"] for h in source["habits"]) and any(h["currentStreak"] for h in source["habits"])
+    wake = next(h for h in source["habits"] if h["name"] == "Wake up early")
+    coffee = next(h for h in source["habits"] if h["name"] == "Coffee")
+    assert "COVERED" in {d["status"] for d in wake["days"]} and wake["color"] == "#00897B"
+    assert {"SLIP", "CLEAN"} <= {d["status"] for d in coffee["days"]} and coffee["dailyLimit"] == 2.0
     nothing = {"habitsCreated": 0, "checkInsCreated": 0, "skipsCreated": 0, "journalEntriesCreated": 0,
                "achievementsRestored": 0, "stepsRestored": 0, "profileApplied": False}
-    total = 5 + len(exported["checkIns"]) + 2 + 1
+    total = 7 + len(exported["checkIns"]) + 2 + 1
     assert again == {"__typename": "AccountImportReport", "dryRun": False, "unchanged": total, **nothing}
     assert dry == {**again, "dryRun": True}
     # days are copied, never recomputed (the target's profile differs from the one they were logged with)
@@ -117,10 +132,16 @@ async def test_the_export_holds_everything_in_a_versioned_envelope(api: Api) -> 
     exported = (await api.data(EXPORT))["export"]
     walk = next(h for h in exported["habits"] if h["id"] == ids["walk"])
     undone = [c for c in exported["checkIns"] if c["undone"]]
-    assert (exported["format"], exported["version"]) == ("comeback-export", 1)
+    assert (exported["format"], exported["version"]) == ("comeback-export", 2)
     assert exported["profile"]["timezone"] == "America/New_York"
     assert (exported["profile"]["dayStartHour"], exported["profile"]["displayName"]) == (4, "Owl")
-    assert walk["schedule"] == {"period": "DAILY", "weekdays": [], "timesPerWeek": None}
+    assert walk["schedule"] == {"period": "DAILY", "weekdays": [], "timesPerWeek": None, "times": None, "days": None,
+                                "total": False}
+    wake = next(h for h in exported["habits"] if h["name"] == "Wake up early")
+    assert (wake["schedule"]["period"], wake["schedule"]["times"], wake["schedule"]["days"]) == ("INTERVAL", 2, 3)
+    assert (wake["description"], wake["question"], wake["color"]) == (
+        "Before six", "Did you wake up before 6am?", "#00897B")
+    assert next(h for h in exported["habits"] if h["name"] == "Coffee")["dailyLimit"] == 2.0
     assert (walk["startDate"], walk["archived"], walk["targetQuantity"]) == ("2026-02-01", False, 1.0)
     assert [(c["idempotencyKey"], c["day"]) for c in undone] == [("oops", "2026-03-13")]
     assert sorted(s["day"] for s in exported["skips"]) == ["2026-02-14", "2026-03-05"]
@@ -138,12 +159,36 @@ async def test_importing_your_own_export_creates_nothing(api: Api) -> None:
         0, 0, 0, 0)
 
 
+HABIT_V2 = {"id": str(UUID(int=7)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
+            "schedule": {"period": "DAILY"}, "startDate": "2026-01-01", "createdAt": "2026-01-01T10:00:00Z"}
+
+
+async def test_a_version_1_document_still_restores(api: Api) -> None:
+    # given an export written before INTERVAL schedules existed
+    await api.sign_up()
+    v1 = {"format": "comeback-export", "version": 1, "habits": [
+        {**HABIT_V2, "schedule": {"period": "WEEKLY", "weekdays": [], "timesPerWeek": 3}}]}
+
+    # when
+    out = (await api.data(RESTORE, {"input": {"data": v1}}))["accountImport"]
+    habits = (await api.data("{ habits { name schedule { period timesPerWeek times } dailyLimit color } }"))["habits"]
+
+    # then
+    assert out["habitsCreated"] == 1
+    assert habits == [{"name": "Walk", "schedule": {"period": "WEEKLY", "timesPerWeek": 3, "times": None},
+                       "dailyLimit": None, "color": None}]
+
+
 async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
     await api.sign_up()
     good = {"format": "comeback-export", "version": 1, "habits": [], "checkIns": []}
     cases = [
         ({"format": "other"}, "not a Comeback export"),
-        ({**good, "version": 2}, "unsupported export version 2"),
+        ({**good, "version": 3}, "unsupported export version 3; this server reads 1 and 2"),
+        ({**good, "habits": [{**HABIT_V2, "schedule": {"period": "INTERVAL", "times": 4, "days": 3}}]},
+         "habits[0].schedule"),
+        ({**good, "habits": [{**HABIT_V2, "dailyLimit": 2}]}, "habits[0]: Value error, dailyLimit is for QUIT"),
+        ({**good, "habits": [{**HABIT_V2, "color": "teal"}]}, "habits[0].color"),
         ({**good, "habits": [{"id": "x"}]}, "habits[0].id"),
         ({**good, "checkIns": [{"id": str(UUID(int=1)), "habitId": str(UUID(int=2)), "day": "2026-01-01",
                                 "occurredAt": "2026-01-01T10:00:00Z"}]}, "checkIns[0].habitId: no habit"),
@@ -193,10 +238,10 @@ async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.Asyn
     assert len(parts) > 3 and sum(len(p["checkIns"]) for p in parts) == len(exported["checkIns"])
     assert all(p["habits"] == exported["habits"] for p in parts)
     assert (done["parts"], done["habitsCreated"], done["checkInsCreated"], done["unchanged"]) == (
-        len(parts), 5, len(exported["checkIns"]), 0)
-    assert (dry["habitsCreated"], dry["checkInsCreated"]) == (5, len(exported["checkIns"]))
+        len(parts), 7, len(exported["checkIns"]), 0)
+    assert (dry["habitsCreated"], dry["checkInsCreated"]) == (7, len(exported["checkIns"]))
     assert (again["habitsCreated"], again["checkInsCreated"], again["unchanged"]) == (
-        0, 0, 5 + len(exported["checkIns"]) + 2 + 1)
+        0, 0, 7 + len(exported["checkIns"]) + 2 + 1)
     assert await summary(api) == source
 
 

@@ -3,9 +3,14 @@
 `tests.unit.legacy` holds the strength series, streak walk, achievement facts and confidence
 score as they were before the recompute job was optimised (issue 8); every comparison here is
 exact equality, floats included.
+
+Issue 14 changed one rule on purpose (contract v2: QUIT strength starts at 0, not 100), so QUIT
+habits are left out of the strength and confidence comparisons; their streak walk and achievement
+facts are still compared. The golden outputs that replace tests/unit/legacy cover the new rule.
 """
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
@@ -86,8 +91,9 @@ _ACTIVITIES = st.builds(
 def test_strength_and_streak_walk_match_the_old_code(habit: HabitActivity, shift: int) -> None:
     today = TODAY + timedelta(days=shift)
 
-    assert strength_scores(habit.rules, habit.log, today) == legacy_strength.strength_scores(
-        habit.rules, habit.log, today)
+    if habit.kind is Kind.BUILD:  # QUIT strength changed on purpose (see the module's docstring)
+        assert strength_scores(habit.rules, habit.log, today) == legacy_strength.strength_scores(
+            habit.rules, habit.log, today)
     new, old = walk(habit.rules, habit.log, today), legacy_timeline.walk(habit.rules, habit.log, today)
     assert (new.start, new.today, new.statuses, new.current_streak, new.longest_streak, new.freezes_held) == (
         old.start, old.today, old.statuses, old.current_streak, old.longest_streak, old.freezes_held)
@@ -109,6 +115,8 @@ def test_achievement_progress_matches_the_old_code(activity: Activity, target: i
 @settings(max_examples=150, deadline=None)
 @given(_ACTIVITIES, st.sampled_from([1, 14, 90]))
 def test_confidence_history_matches_the_old_code(activity: Activity, days: int) -> None:
+    # QUIT strength changed on purpose (see the module's docstring): compare BUILD habits only.
+    activity = replace(activity, habits=tuple(h for h in activity.habits if h.kind is Kind.BUILD))
     new, old = confidence_history(activity, days), legacy_score.confidence_history(activity, days)
     assert [(r.day, r.score, [(c.key, c.label, c.weight, c.value) for c in r.components]) for r in new] == [
         (r.day, r.score, [(c.key, c.label, c.weight, c.value) for c in r.components]) for r in old]

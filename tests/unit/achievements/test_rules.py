@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from server.achievements.rules import Progress, Rule, RuleKind, evaluate, facts_of
 from server.activity import Activity, HabitActivity, JournalActivity
-from server.habits.model import Category, HabitLog, HabitRules, Kind, Period, Schedule
+from server.habits.model import Category, DayStatus, HabitLog, HabitRules, Kind, Period, Schedule
 
 TODAY = date(2024, 5, 15)  # a Wednesday
 MONDAY = date(2024, 4, 1)
@@ -155,6 +155,17 @@ def test_weekdays_habits_count_only_scheduled_days() -> None:
 
     # When / Then 14 days from Thursday 2 May hold 6 scheduled days: Fri 3, Mon 6, Wed 8, Fri 10, Mon 13, Wed 15
     assert evaluate(_rule(RuleKind.HABIT_STREAK, 7), _activity(habit)) == Progress(6, 7, False)
+
+
+def test_an_interval_habit_streak_counts_check_in_days_not_covered_days() -> None:
+    # Given "once in any 30 days", checked once 40 days ago and once 10 days ago: every day since the
+    # first check-in is covered (a 41-day streak in Loop's sense), but only 2 of them are check-ins
+    once_a_month = Schedule(Period.INTERVAL, times=1, days=30)
+    activity = _activity(_habit("x" + "." * 29 + "x" + "." * 10, schedule=once_a_month))
+
+    # When / Then the 30-day badge needs 30 check-in days in a row
+    assert evaluate(_rule(RuleKind.HABIT_STREAK, 30), activity) == Progress(2, 30, False)
+    assert facts_of(activity).habits[0].statuses.count(DayStatus.COVERED) == 39
 
 
 def test_foundation_needs_a_workout_streak_of_14_days() -> None:

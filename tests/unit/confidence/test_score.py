@@ -2,7 +2,8 @@
 
 Expected strengths come from the closed form of the contract's rule for a daily habit:
 done on each of n days from the start, s = 1 - m**n with m = 0.5 ** (1 / 13); then k days
-of nothing multiply it by m**k. A clean QUIT habit stays at 100.
+of nothing multiply it by m**k. A QUIT habit clean for n days (today included) is at the same
+1 - m**n: it starts from 0 like every habit (contract v2).
 """
 
 import random
@@ -86,13 +87,14 @@ def test_score_is_the_weighted_sum_of_strengths_and_reflection() -> None:
 
     # Then base weights 3, 3, 1 over 7 give 0.4286, 0.4286, 0.1428 (adding up to exactly 1)
     workout = round(100 * (1 - M**10), 2)
+    no_contact = round(100 * (1 - M**20), 2)
     assert result.components == (
         Component("WORKOUT", "Workout", 0.4286, workout),
-        Component("NO_CONTACT", "No contact", 0.4286, 100.0),
+        Component("NO_CONTACT", "No contact", 0.4286, no_contact),
         Component("REFLECTION", "Reflection", 0.1428, 50.0),
     )
     assert result.day == TODAY
-    assert result.score == round(0.4286 * workout + 0.4286 * 100 + 0.1428 * 50, 2)
+    assert result.score == round(0.4286 * workout + 0.4286 * no_contact + 0.1428 * 50, 2)
 
 
 def test_the_documented_example_scores_65() -> None:
@@ -145,9 +147,24 @@ def test_a_quit_habit_counts_as_no_contact_whatever_its_category() -> None:
     # When
     result = confidence_on(_activity(habit), TODAY)
 
-    # Then it feeds NO_CONTACT (clean, so 100), not WORKOUT; reflection is in use at 0
-    assert [(c.key, c.value) for c in result.components] == [("NO_CONTACT", 100.0), ("REFLECTION", 0.0)]
-    assert result.score == 75.0
+    # Then it feeds NO_CONTACT (clean for 5 days), not WORKOUT; reflection is in use at 0
+    no_contact = round(100 * (1 - M**5), 2)
+    assert [(c.key, c.value) for c in result.components] == [("NO_CONTACT", no_contact), ("REFLECTION", 0.0)]
+    assert result.score == round(0.75 * no_contact, 2)
+
+
+def test_a_new_account_scores_only_what_its_first_day_earned() -> None:
+    # Given a user who just created one QUIT and one BUILD habit, with no check-in and no entry
+    activity = _activity(_quit(1), _idle(1))
+
+    # When
+    result = confidence_on(activity, TODAY)
+
+    # Then the quit habit has one clean day (5.19), the build habit nothing: not 60 as under the old
+    # rule that started quit habits at 100
+    assert [(c.key, c.weight, c.value) for c in result.components] == [
+        ("WORKOUT", 0.4286, 0.0), ("NO_CONTACT", 0.4286, 5.19), ("REFLECTION", 0.1428, 0.0)]
+    assert result.score == round(0.4286 * 5.19, 2) == 2.22
 
 
 def test_a_component_is_the_mean_strength_of_its_habits() -> None:

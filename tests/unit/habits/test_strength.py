@@ -37,7 +37,7 @@ def _reference(
     if f < 1:
         num, den = 2 * num, 2 * den
     m = 0.5 ** (math.sqrt(f) / 13)
-    s = 1.0 if rules.kind is Kind.QUIT else 0.0
+    s = 0.0
     scores = []
     day = rules.start_date
     while day <= today:
@@ -249,7 +249,7 @@ def test_quit_strength(slips: set[int], skips: set[int]) -> None:
     quantities = {_day(i): 1.0 for i in slips}
     skip_days = frozenset(_day(i) for i in skips)
     m = DAILY_M
-    s = 1.0
+    s = 0.0  # contract v2: from 0, like every habit
     expected = []
     for i in range(8):
         if i in slips:
@@ -265,18 +265,21 @@ def test_quit_strength(slips: set[int], skips: set[int]) -> None:
     assert scores == pytest.approx(expected, rel=1e-12)
 
 
-def test_clean_quit_habit_stays_at_exactly_100() -> None:
-    # given a QUIT habit clean for a year
-    rules = _rules(kind=Kind.QUIT)
+def test_clean_quit_habit_earns_its_strength_like_a_daily_habit_kept() -> None:
+    # given a QUIT habit clean for a year, and a daily BUILD habit done every day of it
+    quit_, build = _rules(kind=Kind.QUIT), _rules()
+    done = HabitLog({_day(i): 1.0 for i in range(366)})
 
     # when
-    scores = _scores(rules, HabitLog({}), _day(365))
+    scores = _scores(quit_, HabitLog({}), _day(365))
 
-    # then
-    assert set(scores) == {100.0}
+    # then it climbs from 5.19 on day one, never starts at 100, and matches the kept habit exactly
+    assert round(scores[0], 2) == 5.19
+    assert scores == _scores(build, done, _day(365))
+    assert scores[-1] > 99.99
 
 
-@pytest.mark.parametrize(("kind", "strength"), [(Kind.BUILD, 0.0), (Kind.QUIT, 100.0)])
+@pytest.mark.parametrize(("kind", "strength"), [(Kind.BUILD, 0.0), (Kind.QUIT, 0.0)])
 def test_strength_before_the_start_date(kind: Kind, strength: float) -> None:
     # given a habit that starts tomorrow
     rules = HabitRules(kind, DAILY, 1.0, START)

@@ -262,6 +262,29 @@ def test_habit_strength_ignores_other_categories_and_archived_habits() -> None:
     assert progress.met is False
 
 
+def test_habit_strength_counts_build_habits_only() -> None:
+    # given a FRIENDS quit habit clean for 60 days (its strength grows by doing nothing) and no build habit
+    activity = _activity(_habit("." * 60, Category.FRIENDS, Kind.QUIT))
+
+    # when
+    progress = evaluate(HabitStrength(Category.FRIENDS, 50), activity, {})
+
+    # then it unlocks nothing: the step asks for time with friends, not for an absence
+    assert (progress.current, progress.met) == (0.0, False)
+
+
+def test_an_interval_habit_streak_counts_check_in_days() -> None:
+    # given a workout habit "2 in any 3 days", done 2 of every 3 days for 15 days (today done)
+    schedule = Schedule(Period.INTERVAL, times=2, days=3)
+    activity = _activity(_habit("xx." * 4 + "xx" + "x", Category.WORKOUT, schedule=schedule))
+
+    # when
+    progress = evaluate(CategoryStreak(Category.WORKOUT, 14), activity, {})
+
+    # then its 11 check-ins count, not the 4 days they covered besides
+    assert (progress.current, progress.met) == (11.0, False)
+
+
 def test_habit_strength_without_a_habit_of_the_category_is_zero() -> None:
     # when
     progress = evaluate(HabitStrength(Category.HYGIENE, 62.5), _activity(_habit("x" * 30)), {})
@@ -381,3 +404,19 @@ def test_confidence_run_is_capped_at_the_target_days() -> None:
 
     # then
     assert (progress.current, progress.target, progress.met) == (7.0, 7.0, True)
+
+
+def test_a_new_quit_habit_does_not_hand_out_confidence_by_itself() -> None:
+    # given a new account whose only habit is a quit habit started 3 days ago, nothing else done
+    from server.confidence.score import confidence_history
+
+    activity = _activity(_habit("...", Category.CUSTOM, Kind.QUIT))
+    by_day = {r.day: r.score for r in confidence_history(activity, 3)}
+
+    # when
+    progress = evaluate(ConfidenceAtLeast(50, 3), activity, by_day)
+
+    # then step 6 stays locked: three clean days earn 14.78 strength (confidence 11.09), where the old
+    # rule (quit habits from 100) gave 75 from the first day
+    assert list(by_day.values()) == [3.89, 7.58, 11.09]
+    assert (progress.current, progress.met) == (0.0, False)
