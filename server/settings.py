@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
     # e.g. "10.0.0.5,192.168.0.0/16"). Empty: the peer's own address is the client's, always.
     trusted_proxies: str = ""
+    # argon2id parameters for new password hashes: `default` is argon2-cffi's recommended profile;
+    # `fast` is its cheapest, for test suites only. Either verifies the other's hashes (argon2 stores
+    # its parameters in each hash), so switching never locks anyone out.
+    password_hash_profile: Literal["default", "fast"] = "default"
 
     @field_validator("data_dir")
     @classmethod
@@ -56,6 +60,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @model_validator(mode="after")
+    def _no_cheap_hashes_in_production(self) -> Settings:
+        if self.env == "production" and self.password_hash_profile == "fast":
+            raise ValueError("COMEBACK_PASSWORD_HASH_PROFILE=fast is for tests; production keeps the default")
+        return self
 
     @property
     def uses_postgres(self) -> bool:

@@ -12,16 +12,29 @@ import secrets as _random  # stdlib
 from functools import cache
 
 import anyio
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+from server.settings import get_settings
 
 
 @cache
-def _dummy_hash() -> str:
-    """Verified against when an e-mail is unknown, so a failed log-in costs the same either way."""
-    return _hasher.hash("comeback-dummy-password")
+def _argon2() -> tuple[PasswordHasher, str]:
+    """The hasher chosen by settings, and a hash of a dummy password made with it.
+
+    The dummy is verified against when an e-mail is unknown, so a failed log-in costs the same
+    either way; both come from the first call, so no later log-in pays for making the dummy.
+    """
+    if get_settings().password_hash_profile == "fast":  # tests only: argon2-cffi's cheapest parameters
+        chosen = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    else:
+        chosen = PasswordHasher()  # argon2id with the library's current recommended parameters
+    return chosen, chosen.hash("comeback-dummy-password")
+
+
+def hasher() -> PasswordHasher:
+    return _argon2()[0]
+
 
 # Hashes at once per process; more wait their turn (each one uses ~64 MiB and a core).
 HASHING_THREADS = 2
@@ -37,13 +50,14 @@ def _limiter() -> anyio.CapacityLimiter:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Constant-work check: an unknown account still pays for one argon2 verification."""
+    chosen, dummy = _argon2()
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return chosen.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

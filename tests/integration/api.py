@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from tests.factories import User
 
 ERROR = "__typename ... on Error { code message }"
 FIELD = "... on InvalidInputError { field }"
@@ -33,7 +36,7 @@ class Api:
 
     async def post(self, query: str, variables: dict[str, Any] | None = None,
                    token: str | object | None = ..., headers: dict[str, str] | None = None) -> dict[str, Any]:
-        """The whole response document."""
+        """The whole response document; `token=None` sends no Authorization header."""
         use = self.token if token is ... else token
         h = {"Authorization": f"Bearer {use}"} if use else {}
         response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
@@ -55,6 +58,11 @@ class Api:
                     token: str | object | None = ...) -> list[str]:
         doc = await self.post(query, variables, token)
         return [e.get("extensions", {}).get("code") for e in doc.get("errors") or []]
+
+    def as_user(self, user: User) -> Api:
+        """Send a factory-made user's session token from now on (tests.factories.user)."""
+        self.token = user.token
+        return self
 
     async def sign_up(self, email: str | None = None, password: str = "correct horse battery",
                       timezone: str | None = "UTC") -> dict[str, Any]:
