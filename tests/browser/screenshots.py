@@ -1,4 +1,9 @@
-"""Screenshots of the main views with the demo account, for the README (docs/screenshots/)."""
+"""Screenshots of the main views with the demo account, for the README (docs/screenshots/).
+
+Not part of the suite (the file name is not test_*.py, so `./scripts/test` never collects it and
+the tracked PNGs stay as they are): take them on purpose with `./scripts/screenshots`, which
+runs this file alone, then review the images in the diff before committing them.
+"""
 
 from __future__ import annotations
 
