@@ -1,16 +1,10 @@
-"""The faster recompute gives exactly the results of the code it replaced, on random histories.
+"""The recompute's changed-day detection gives exactly the old comparison's answer, on random histories.
 
-`tests.unit.legacy` holds the strength series, streak walk, achievement facts and confidence
-score as they were before the recompute job was optimised (issue 8); every comparison here is
-exact equality, floats included.
-
-Issue 14 changed one rule on purpose (contract v2: QUIT strength starts at 0, not 100), so QUIT
-habits are left out of the strength and confidence comparisons; their streak walk and achievement
-facts are still compared. The golden outputs that replace tests/unit/legacy cover the new rule.
+(The strength series, streak walk, achievement progress and confidence history are pinned by golden
+outputs instead: tests/unit/test_golden_outputs.py.)
 """
 
 import json
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
@@ -18,18 +12,10 @@ from uuid import uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.achievements import catalogue
-from server.achievements.rules import Rule, RuleKind, evaluate, facts_of
 from server.activity import Activity, HabitActivity, JournalActivity
 from server.confidence.score import ConfidenceResult, confidence_history
 from server.habits.model import Category, HabitLog, HabitRules, Kind, Period, Schedule
-from server.habits.strength import strength_scores
-from server.habits.timeline import walk
 from server.progress.service import changed_days, components_json
-from tests.unit.legacy import rules as legacy_rules
-from tests.unit.legacy import score as legacy_score
-from tests.unit.legacy import strength as legacy_strength
-from tests.unit.legacy import timeline as legacy_timeline
 
 TODAY = date(2025, 3, 12)  # a Wednesday
 
@@ -84,42 +70,6 @@ _ACTIVITIES = st.builds(
     st.lists(st.tuples(st.integers(-3, 120), st.sampled_from([None, "step-1"])), max_size=10),
     st.sampled_from([TODAY, TODAY - timedelta(days=1), TODAY - timedelta(days=200)]),
 )
-
-
-@settings(max_examples=300, deadline=None)
-@given(_habits(), st.integers(-5, 5))
-def test_strength_and_streak_walk_match_the_old_code(habit: HabitActivity, shift: int) -> None:
-    today = TODAY + timedelta(days=shift)
-
-    if habit.kind is Kind.BUILD:  # QUIT strength changed on purpose (see the module's docstring)
-        assert strength_scores(habit.rules, habit.log, today) == legacy_strength.strength_scores(
-            habit.rules, habit.log, today)
-    new, old = walk(habit.rules, habit.log, today), legacy_timeline.walk(habit.rules, habit.log, today)
-    assert (new.start, new.today, new.statuses, new.current_streak, new.longest_streak, new.freezes_held) == (
-        old.start, old.today, old.statuses, old.current_streak, old.longest_streak, old.freezes_held)
-
-
-@settings(max_examples=200, deadline=None)
-@given(_ACTIVITIES, st.integers(1, 60), st.integers(1, 6))
-def test_achievement_progress_matches_the_old_code(activity: Activity, target: int, streak: int) -> None:
-    facts, old_facts = facts_of(activity), legacy_rules.facts_of(activity)
-    rules = [a.rule for a in catalogue.CATALOGUE] + [
-        Rule(kind, {"streak": streak} if kind is RuleKind.COMEBACK else {}, target) for kind in RuleKind]
-    for rule in rules:
-        new = evaluate(rule, facts)
-        old = legacy_rules.evaluate(
-            legacy_rules.Rule(legacy_rules.RuleKind(rule.kind.value), rule.params, rule.target), old_facts)
-        assert (new.current, new.target, new.met) == (old.current, old.target, old.met), rule
-
-
-@settings(max_examples=150, deadline=None)
-@given(_ACTIVITIES, st.sampled_from([1, 14, 90]))
-def test_confidence_history_matches_the_old_code(activity: Activity, days: int) -> None:
-    # QUIT strength changed on purpose (see the module's docstring): compare BUILD habits only.
-    activity = replace(activity, habits=tuple(h for h in activity.habits if h.kind is Kind.BUILD))
-    new, old = confidence_history(activity, days), legacy_score.confidence_history(activity, days)
-    assert [(r.day, r.score, [(c.key, c.label, c.weight, c.value) for c in r.components]) for r in new] == [
-        (r.day, r.score, [(c.key, c.label, c.weight, c.value) for c in r.components]) for r in old]
 
 
 def _old_changed(history: list[ConfidenceResult], stored: dict[date, tuple[float, list[Any]]]) -> list[Any]:
