@@ -1,11 +1,24 @@
-"""Integration fixtures: a migrated real database, truncated between tests, and an API client."""
+"""Integration fixtures: a migrated real database, truncated between tests, and an API client.
+
+A test that needs data it does not exercise makes it with tests/factories.py, then talks to the
+API as that user:
+
+    async def test_a_check_in_counts_today(api: Api) -> None:
+        me = await factories.user(timezone="Europe/Berlin")
+        walk = await factories.habit(me, "Walk")
+        api.as_user(me)
+        out = await api.check_in(str(walk.id))
+        ...
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import redis.asyncio as redis
 
 from server import database
 from server.app import create_app
@@ -32,13 +45,27 @@ async def migrated() -> AsyncIterator[None]:
     await database.stop()
 
 
+@pytest.fixture(scope="session")
+async def configured_redis() -> AsyncIterator[redis.Redis | None]:
+    """This worker's own Redis db (tests/conftest.py), when the suite runs on a configured Redis."""
+    if not os.environ.get("REDIS_URL"):
+        yield None
+        return
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    yield client
+    await client.aclose()
+
+
 @pytest.fixture(autouse=True)
-async def clean(migrated: None) -> AsyncIterator[None]:
+async def clean(migrated: None, configured_redis: redis.Redis | None) -> AsyncIterator[None]:
     yield
     # Truncate after each test: a per-test rollback cannot work, because sibling GraphQL
     # fields resolve concurrently and one connection cannot serve two queries at once.
     for table in TABLES:
         await database.DB.run_ddl(f"DELETE FROM {table}")
+    # No job, event or counter of one test is left for the next (the db is this worker's alone).
+    if configured_redis is not None:
+        await configured_redis.flushdb()
 
 
 @pytest.fixture(scope="session")
