@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -149,15 +148,12 @@ async def test_five_thousand_rows_in_one_transaction_with_few_queries(api: Api) 
     start = datetime(2023, 1, 1, 8, tzinfo=UTC)
     rows = [{"habitId": h["id"], "occurredAt": (start + timedelta(days=d)).isoformat(), "idempotencyKey": f"{n}-{d}"}
             for n, h in enumerate(habits) for d in range(1000)]
-    began = time.perf_counter()
     with count_queries() as queries:
         out = await run(api, rows)
-    elapsed = time.perf_counter() - began
     assert (out["created"], out["rejected"]) == (5000, 0)
     assert await tables.CheckIn.count() == 5000
     # look-ups (habits, keys in chunks of 1000) + viewer + inserts in chunks of 1000 + stale mark
     assert queries.count <= 20, queries.count
-    assert elapsed < 20, elapsed
 
 
 async def test_imported_rows_follow_interval_and_quit_limit_rules(api: Api) -> None:

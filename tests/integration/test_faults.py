@@ -107,9 +107,9 @@ class Client:
                         f'{start_arg}}}) {{ ... on Habit {{ id }} }} }}')
         return str(out["habitCreate"]["id"])
 
-    def check_in(self, habit: str, key: str | None = None) -> httpx.Response:
+    def check_in(self, habit: str, key: str | None = None, timeout: float = 20) -> httpx.Response:
         return self.post("mutation($h: ID!, $k: String) { habitCheckIn(input: {habitId: $h, idempotencyKey: $k}) "
-                         "{ __typename ... on CheckIn { id } } }", h=habit, k=key)
+                         "{ __typename ... on CheckIn { id } } }", timeout, h=habit, k=key)
 
     def awarded(self, key: str, within: float) -> bool:
         deadline = time.monotonic() + within
@@ -136,17 +136,12 @@ def test_database_restart_fails_cleanly_and_the_same_process_recovers(stack: Sta
         first = client.check_in(habit)
         assert first.status_code == 200
         stack.pg.stop("immediate")  # a crash, not a polite shutdown
-        outcomes = []
-        for query in ("{ me { id } }", "{ habits { id currentStreak } }"):
-            began = time.monotonic()
-            response = client.post(query)
-            outcomes.append((response.status_code, response.json(), time.monotonic() - began))
-        began = time.monotonic()
-        during = client.check_in(habit, key="during-outage")
-        outcomes.append((during.status_code, during.json(), time.monotonic() - began))
+        # a request that hangs while the database is down fails the test with httpx's ReadTimeout
+        outcomes = [client.post(query, timeout=10) for query in ("{ me { id } }", "{ habits { id currentStreak } }")]
+        outcomes.append(client.check_in(habit, key="during-outage", timeout=10))
         ready = httpx.get(server.url + "/ready", timeout=20)
-        for status, doc, seconds in outcomes:
-            assert seconds < 10, "a request hung while the database was down"
+        for response in outcomes:
+            status, doc = response.status_code, response.json()
             assert status == 503 and "data" not in doc, doc
             assert [e["extensions"]["code"] for e in doc["errors"]] == ["UNAVAILABLE"], doc
             assert "Traceback" not in json.dumps(doc) and "asyncpg" not in json.dumps(doc)
@@ -268,23 +263,24 @@ def test_sigterm_lets_the_in_flight_request_finish(stack: Stack) -> None:
     rows = [{"habitId": h, "occurredAt": f"{start + timedelta(days=d)}T12:00:00+00:00"}
             for h in habits for d in range(1500)]
     result: dict[str, Any] = {}
+    signalled = threading.Event()
 
     def long_import() -> None:
-        began = time.monotonic()
         response = client.post("mutation($rows: [CheckInImportRow!]!) { checkInsImport(input: {rows: $rows}) "
                                "{ __typename ... on CheckInsImportReport { created } } }", timeout=60, rows=rows)
-        result.update(status=response.status_code, doc=response.json(), seconds=time.monotonic() - began)
+        result.update(status=response.status_code, doc=response.json(), answered_after_signal=signalled.is_set())
 
     thread = threading.Thread(target=long_import)
     thread.start()
     time.sleep(0.3)  # the request is being processed
     server.signal(signal.SIGTERM)
+    signalled.set()
     thread.join(timeout=90)
     assert server.popen is not None
     exit_code = server.popen.wait(timeout=60)
     assert result["status"] == 200, result
     assert result["doc"]["data"]["checkInsImport"] == {"__typename": "CheckInsImportReport", "created": 4500}
-    assert result["seconds"] > 0.3  # it really was in flight when the signal came
+    assert result["answered_after_signal"]  # it really was in flight when the signal came
     # uvicorn shuts down gracefully, then re-raises the signal it caught (so supervisors see why it stopped)
     assert exit_code in (0, -signal.SIGTERM), server.output()[-2000:]
     assert "Traceback" not in server.output()
