@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.accounts import tables
+from tests import factories
 from tests.integration.api import ERROR, FIELD, SIGN_UP, Api
 
 LOG_IN = f"""mutation($input: LogInInput!) {{ logIn(input: $input) {{ {ERROR}
@@ -55,7 +56,7 @@ async def test_passwords_are_argon2_hashed_and_tokens_stored_only_as_hashes(api:
 
 
 async def test_log_in_and_out(api: Api) -> None:
-    await api.sign_up(email="in@example.com", password="right password")
+    api.as_user(await factories.user(email="in@example.com", password="right password"))
     wrong = (await api.data(LOG_IN, {"input": {"email": "in@example.com", "password": "wrong password"}},
                             token=None))["logIn"]
     unknown = (await api.data(LOG_IN, {"input": {"email": "nobody@example.com", "password": "x" * 10}},
@@ -79,7 +80,7 @@ async def test_garbage_and_missing_tokens_are_unauthenticated(api: Api) -> None:
 
 
 async def test_profile_update_validates_timezone_and_day_start(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     ok = (await api.data(PROFILE, {"input": {"timezone": "America/New_York", "dayStartHour": 4,
                                              "displayName": "Sam"}}))["profileUpdate"]
     bad_zone = (await api.data(PROFILE, {"input": {"timezone": "Not/AZone"}}))["profileUpdate"]
@@ -92,7 +93,7 @@ async def test_profile_update_validates_timezone_and_day_start(api: Api) -> None
 
 
 async def test_read_token_reads_but_cannot_write_and_revoked_token_stops_working(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     created = (await api.data(TOKEN_CREATE, {"input": {"name": "watch", "scopes": ["READ"]}}))["apiTokenCreate"]
     secret = created["secret"]
     assert created["apiToken"]["scopes"] == ["READ"]
@@ -111,7 +112,7 @@ async def test_read_token_reads_but_cannot_write_and_revoked_token_stops_working
 
 
 async def test_write_token_implies_read_and_can_check_in(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     created = (await api.data(TOKEN_CREATE, {"input": {"name": "cron", "scopes": ["WRITE"]}}))["apiTokenCreate"]
     habit = await api.create_habit()
     api.token = created["secret"]
@@ -121,10 +122,10 @@ async def test_write_token_implies_read_and_can_check_in(api: Api) -> None:
 
 
 async def test_tokens_of_another_user_cannot_be_revoked(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     created = (await api.data(TOKEN_CREATE, {"input": {"name": "mine", "scopes": ["READ"]}}))["apiTokenCreate"]
     owner_token = api.token
-    await api.sign_up()
+    api.as_user(await factories.user())
     out = (await api.data(TOKEN_REVOKE, {"id": created["apiToken"]["id"]}))["apiTokenRevoke"]
     assert out["code"] == "NOT_FOUND"
     assert (await api.data("{ habits { id } }", token=created["secret"])) == {"habits": []}

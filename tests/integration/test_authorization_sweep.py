@@ -40,6 +40,7 @@ from graphql import (
 from server import clock
 from server.graphql.admission import PUBLIC_FIELDS
 from server.graphql.schema import build_schema
+from tests import factories
 from tests.integration.api import Api
 
 SCHEMA: GraphQLSchema = build_schema()._schema
@@ -139,7 +140,8 @@ async def owner_snapshot(api: Api, owner: Owner) -> dict[str, Any]:
 async def make_owner(api: Api) -> Owner:
     mark = uuid.uuid4().hex[:12]
     email = f"owner-{mark}@example.com"
-    signed = await api.sign_up(email=email)
+    me = await factories.user(email)
+    api.as_user(me)
     start = (date.today() - timedelta(days=3)).isoformat()
     habit = await api.create_habit(name=f"secret-habit-{mark}", startDate=start, unit=f"u{mark[:8]}")
     check_in = await api.check_in(habit["id"], note=f"secret-note-{mark}", idempotencyKey=f"key-{mark}")
@@ -153,7 +155,7 @@ async def make_owner(api: Api) -> Owner:
     created = await api.data(f'mutation {{ apiTokenCreate(input: {{name: "secret-token-{mark}", scopes: [WRITE]}}) '
                              "{ ... on ApiTokenCreated { secret apiToken { id } } } }")
     token = created["apiTokenCreate"]
-    owner = Owner(token=signed["token"], email=email, user_id=signed["user"]["id"], habit_id=habit["id"],
+    owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
                   journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped)
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
@@ -254,7 +256,7 @@ def test_every_id_field_is_probed() -> None:
 async def test_strangers_get_null_or_not_found_and_the_owner_is_unchanged(api: Api) -> None:
     owner = await make_owner(api)
     before = await owner_snapshot(api, owner)
-    await api.sign_up()
+    api.as_user(await factories.user())
     for key, probe in sorted(PROBES.items()):
         doc = await api.post(probe.query(owner), probe.variables(owner))
         if probe.check is not None:
@@ -360,7 +362,7 @@ async def test_importing_someone_elses_export_copies_nothing_of_theirs_into_plac
     owner = await make_owner(api)
     exported = (await api.data("{ export }", token=owner.token))["export"]
     before = await owner_snapshot(api, owner)
-    await api.sign_up()
+    api.as_user(await factories.user())
     doc = await api.post("mutation($d: JSON!) { accountImport(input: {data: $d}) { __typename ... on Error { code } "
                          "... on AccountImportReport { habitsCreated checkInsCreated unchanged } } }", {"d": exported})
     assert not doc.get("errors"), doc

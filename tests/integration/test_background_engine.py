@@ -18,6 +18,7 @@ from server.achievements import repository as awards
 from server.engine import Engine, start_engine
 from server.progress import service
 from server.settings import get_settings
+from tests import factories
 from tests.integration.api import Api
 
 ACHIEVEMENTS = "{ achievements { key unlocked current target } }"
@@ -48,7 +49,7 @@ async def user_id(api: Api) -> UUID:
 
 
 async def test_first_check_in_unlocks_first_steps_and_moves_confidence_within_5s(api: Api, engine: Engine) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(name="Walk")
     before = (await api.data(CONFIDENCE))["confidence"]["score"]
     await api.check_in(habit["id"])
@@ -64,7 +65,7 @@ async def test_first_check_in_unlocks_first_steps_and_moves_confidence_within_5s
 
 
 async def test_two_recomputes_at_once_end_like_one_and_award_once(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(name="Walk", startDate="2026-01-01")
     await api.check_in(habit["id"])
     uid = await user_id(api)
@@ -79,7 +80,7 @@ async def test_two_recomputes_at_once_end_like_one_and_award_once(api: Api) -> N
 
 async def test_a_job_that_crashes_midway_writes_nothing_and_its_retry_awards_once(
         api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(name="Walk")
     await api.check_in(habit["id"])
     uid = await user_id(api)
@@ -121,7 +122,7 @@ async def test_redis_down_the_check_in_is_kept_and_the_sweep_catches_up(api: Api
 
     events.on_derived_state_changed(enqueue)
     try:
-        await api.sign_up()
+        api.as_user(await factories.user())
         habit = await api.create_habit(name="Walk")
         uid = await user_id(api)
         server.shutdown()
@@ -158,7 +159,7 @@ async def test_redis_down_the_check_in_is_kept_and_the_sweep_catches_up(api: Api
 
 async def test_backfilled_fortnight_unlocks_foundation_and_a_month_away_lowers_confidence(api: Api) -> None:
     now = datetime.now(UTC)
-    await api.sign_up()
+    api.as_user(await factories.user())
     start = (now - timedelta(days=14)).date()
     walk = await api.create_habit(name="Walk", startDate=start.isoformat())
     lift = await api.create_habit(name="Lift", startDate=start.isoformat())

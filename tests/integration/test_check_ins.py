@@ -9,6 +9,7 @@ import pytest
 
 from server import clock
 from server.habits import tables
+from tests import factories
 from tests.integration.api import ERROR, Api
 
 UNDO = f"mutation($id: ID!) {{ checkInUndo(id: $id) {{ {ERROR} ... on CheckIn {{ id undone }} }} }}"
@@ -36,7 +37,7 @@ def frozen_now():  # type: ignore[no-untyped-def]
 
 
 async def test_defaults_now_and_quantity_one(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     before = clock.now()
     out = await api.check_in(habit["id"], note="  first walk ")
@@ -48,7 +49,7 @@ async def test_defaults_now_and_quantity_one(api: Api, frozen_now: datetime) -> 
 
 
 async def test_idempotency_same_content_returns_original_different_is_duplicate(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     first = await api.check_in(habit["id"], idempotencyKey="k-1", quantity=2)
     replay = await api.check_in(habit["id"], idempotencyKey="k-1", quantity=2)
@@ -61,16 +62,16 @@ async def test_idempotency_same_content_returns_original_different_is_duplicate(
 
 
 async def test_idempotency_keys_are_scoped_to_the_user(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     mine = await api.check_in((await api.create_habit())["id"], idempotencyKey="same")
-    await api.sign_up()
+    api.as_user(await factories.user())
     theirs = await api.check_in((await api.create_habit())["id"], idempotencyKey="same")
     assert mine["__typename"] == theirs["__typename"] == "CheckIn"
     assert mine["id"] != theirs["id"]
 
 
 async def test_concurrent_identical_requests_store_exactly_one(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     results = await asyncio.gather(*(api.check_in(habit["id"], idempotencyKey="retry-storm", quantity=1)
                                      for _ in range(8)))
@@ -80,7 +81,7 @@ async def test_concurrent_identical_requests_store_exactly_one(api: Api) -> None
 
 
 async def test_out_of_range_before_start_and_in_the_future(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(startDate="2026-03-08")
     before = await api.check_in(habit["id"], occurredAt=iso(datetime(2026, 3, 7, 23, 59, tzinfo=UTC)))
     future = await api.check_in(habit["id"], occurredAt=iso(frozen_now + timedelta(minutes=6)))
@@ -92,7 +93,7 @@ async def test_out_of_range_before_start_and_in_the_future(api: Api, frozen_now:
 
 
 async def test_bad_quantities_notes_and_keys_are_invalid_input(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     for fields, field in [({"quantity": 0}, "quantity"), ({"quantity": -1}, "quantity"),
                           ({"quantity": 1e9}, "quantity"), ({"note": "n" * 1001}, "note"),
@@ -103,7 +104,7 @@ async def test_bad_quantities_notes_and_keys_are_invalid_input(api: Api) -> None
 
 
 async def test_night_owl_day_start_and_profile_change_moves_no_past_check_in(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up(timezone="Europe/Berlin")
+    api.as_user(await factories.user(timezone="Europe/Berlin"))
     await api.data('mutation { profileUpdate(input: {dayStartHour: 4}) { __typename } }')
     habit = await api.create_habit(startDate="2026-03-01")
     # 01:30 Tuesday 10 March in Berlin (00:30 UTC) belongs to Monday 9 March
@@ -117,7 +118,7 @@ async def test_night_owl_day_start_and_profile_change_moves_no_past_check_in(api
 async def test_dst_spring_forward_day_start_stays_on_the_wall_clock(api: Api, frozen_now: datetime) -> None:
     # Europe/Berlin springs forward on 29 March 2026; with dayStartHour 4 the day still starts at 04:00 local.
     clock.travel(datetime(2026, 3, 30, 12, 0, tzinfo=UTC) - datetime.now(UTC))
-    await api.sign_up(timezone="Europe/Berlin")
+    api.as_user(await factories.user(timezone="Europe/Berlin"))
     await api.data('mutation { profileUpdate(input: {dayStartHour: 4}) { __typename } }')
     habit = await api.create_habit(startDate="2026-03-27")
     before = await api.check_in(habit["id"], occurredAt="2026-03-29T03:59:00+02:00")
@@ -126,7 +127,7 @@ async def test_dst_spring_forward_day_start_stays_on_the_wall_clock(api: Api, fr
 
 
 async def test_undo_is_idempotent_and_scoped(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     check_in = await api.check_in(habit["id"], idempotencyKey="undo-me")
     first = (await api.data(UNDO, {"id": check_in["id"]}))["checkInUndo"]
@@ -137,12 +138,12 @@ async def test_undo_is_idempotent_and_scoped(api: Api) -> None:
     # a late retry of the undone check-in does not log it again
     assert (replay["id"], replay["undone"]) == (check_in["id"], True)
     assert after == {"doneToday": False, "currentStreak": 0, "checkIns": {"edges": []}}
-    await api.sign_up()
+    api.as_user(await factories.user())
     assert (await api.data(UNDO, {"id": check_in["id"]}))["checkInUndo"]["code"] == "NOT_FOUND"
 
 
 async def test_skip_keeps_streak_and_rejects_future_days(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(startDate="2026-03-07")
     for day in (7, 8, 10):
         await api.check_in(habit["id"], occurredAt=f"2026-03-{day:02d}T09:00:00+00:00")
@@ -164,14 +165,14 @@ async def test_skip_keeps_streak_and_rejects_future_days(api: Api, frozen_now: d
 
 
 async def test_days_range_is_validated(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     assert await api.codes(DAYS, {"id": habit["id"], "f": "2026-03-10", "t": "2026-03-01"}) == ["BAD_USER_INPUT"]
     assert await api.codes(DAYS, {"id": habit["id"], "f": "2020-01-01", "t": "2026-01-01"}) == ["BAD_USER_INPUT"]
 
 
 async def test_check_in_pages_and_day_filter(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(startDate="2026-03-01")
     for day in range(1, 8):
         await api.check_in(habit["id"], occurredAt=f"2026-03-{day:02d}T08:00:00+00:00", quantity=day)
@@ -193,7 +194,7 @@ async def test_check_in_pages_and_day_filter(api: Api, frozen_now: datetime) -> 
 
 
 async def test_streak_and_strength_follow_the_contract_through_the_api(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(startDate="2026-03-01", targetQuantity=10, unit="pages", category="READING")
     # 1..7 March: 10 pages a day, 8 March: 4 pages (partial), 9 March: nothing, 10 March: 10 pages
     for day in range(1, 8):
@@ -214,7 +215,7 @@ async def test_streak_and_strength_follow_the_contract_through_the_api(api: Api,
 
 
 async def test_day_series_matches_days(api: Api, frozen_now: datetime) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(startDate="2026-03-07", targetQuantity=2)
     await api.check_in(habit["id"], occurredAt="2026-03-08T09:00:00+00:00", quantity=2)
     await api.check_in(habit["id"], occurredAt="2026-03-09T09:00:00+00:00", quantity=1)

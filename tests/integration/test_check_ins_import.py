@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from server import clock
 from server.database import count_queries
 from server.habits import tables
+from tests import factories
 from tests.integration.api import ERROR, Api
 
 IMPORT = f"""mutation($input: CheckInsImportInput!) {{ checkInsImport(input: $input) {{ {ERROR}
@@ -43,7 +44,7 @@ def statuses(report: dict, of: str = "rows") -> list[tuple]:
 
 
 async def test_import_creates_every_row_and_a_replay_creates_nothing(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     rows = [{"habitId": walk["id"], "occurredAt": at(d), "idempotencyKey": f"walk-{d}", "note": f"day {d}"}
             for d in range(1, 8)]
@@ -61,7 +62,7 @@ async def test_import_creates_every_row_and_a_replay_creates_nothing(api: Api) -
 
 
 async def test_one_rejected_row_stores_nothing_and_the_error_reports_every_row(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-05")
     rows = [{"habitId": walk["id"], "occurredAt": at(6)},
             {"habitId": walk["id"], "occurredAt": at(4)},  # before the start
@@ -76,15 +77,15 @@ async def test_one_rejected_row_stores_nothing_and_the_error_reports_every_row(a
 
 
 async def test_dry_run_judges_each_row_like_habit_check_in_and_stores_nothing(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     old = await api.create_habit(name="Old", startDate="2026-03-01")
     await api.data("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": old["id"]})
     stored = await api.check_in(walk["id"], occurredAt=at(2), idempotencyKey="k-stored", quantity=2)
-    await api.sign_up()
+    api.as_user(await factories.user())
     theirs = await api.create_habit()
     api.token = None
-    await api.sign_up()
+    api.as_user(await factories.user())
     mine = await api.create_habit(startDate="2026-03-01")
     rows = [
         {"habitId": mine["id"], "occurredAt": at(3)},
@@ -111,7 +112,7 @@ async def test_dry_run_judges_each_row_like_habit_check_in_and_stores_nothing(ap
 
 
 async def test_stored_keys_archived_habits_and_skips(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     old = await api.create_habit(name="Old", startDate="2026-03-01")
     await api.data("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": old["id"]})
@@ -135,7 +136,7 @@ async def test_stored_keys_archived_habits_and_skips(api: Api) -> None:
 
 
 async def test_limits_on_rows(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     rows = [{"habitId": walk["id"], "occurredAt": at(1)}] * 5001
     out = await run(api, rows, dry_run=True)
@@ -143,10 +144,11 @@ async def test_limits_on_rows(api: Api) -> None:
 
 
 async def test_five_thousand_rows_in_one_transaction_with_few_queries(api: Api) -> None:
-    await api.sign_up()
-    habits = [await api.create_habit(name=f"H{n}", startDate="2023-01-01") for n in range(5)]
+    me = await factories.user()
+    api.as_user(me)
+    habits = [await factories.habit(me, f"H{n}", start_date=date(2023, 1, 1)) for n in range(5)]
     start = datetime(2023, 1, 1, 8, tzinfo=UTC)
-    rows = [{"habitId": h["id"], "occurredAt": (start + timedelta(days=d)).isoformat(), "idempotencyKey": f"{n}-{d}"}
+    rows = [{"habitId": str(h.id), "occurredAt": (start + timedelta(days=d)).isoformat(), "idempotencyKey": f"{n}-{d}"}
             for n, h in enumerate(habits) for d in range(1000)]
     with count_queries() as queries:
         out = await run(api, rows)
@@ -158,7 +160,7 @@ async def test_five_thousand_rows_in_one_transaction_with_few_queries(api: Api) 
 
 async def test_imported_rows_follow_interval_and_quit_limit_rules(api: Api) -> None:
     # given "2 times in any 3 days" and "coffee: at most 2 a day", both from 1 March
-    await api.sign_up()
+    api.as_user(await factories.user())
     wake = await api.create_habit(name="Wake up", startDate="2026-03-01",
                                   schedule={"period": "INTERVAL", "times": 2, "days": 3})
     coffee = await api.create_habit(name="Coffee", kind="QUIT", category="CUSTOM", dailyLimit=2,

@@ -19,7 +19,7 @@ from server.cli import main
 from server.client import commands
 from server.client.api import Api
 from server.habits import tables
-from tests import loop_faults
+from tests import factories, loop_faults
 from tests.integration.api import Api as GraphQLApi
 from tests.integration.bridge import bridge
 from tests.integration.test_loop_import import fixture_zip
@@ -58,7 +58,7 @@ def saved_config(path: Path) -> tuple[dict[str, Any], int]:
 
 
 async def signed_in(api: GraphQLApi, cli: Cli) -> None:
-    await api.sign_up(email="cli@example.com", timezone="UTC")
+    api.as_user(await factories.user(email="cli@example.com", timezone="UTC"))
     out = await cli("login", "--url", "http://test", "--email", "cli@example.com", "--password-stdin",
                     input="correct horse battery\n")
     assert out.exit_code == 0, out.output
@@ -130,7 +130,7 @@ async def test_exit_codes_for_auth_and_an_unreachable_server(api: GraphQLApi, cl
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     no_token = await cli("habits")
     bad_token = await cli("habits", COMEBACK_URL="http://test", COMEBACK_TOKEN="cbp_nope")
-    await api.sign_up()
+    api.as_user(await factories.user())
     read_only = (await api.data('mutation { apiTokenCreate(input: {name: "r", scopes: [READ]}) '
                                 '{ ... on ApiTokenCreated { secret } } }'))["apiTokenCreate"]["secret"]
     await api.create_habit(name="Walk")
@@ -150,7 +150,7 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     exported = await cli("export", "-o", str(tmp_path / "backup.json"))
     csv_out = await cli("export", "--csv")
     before = await cli.json("habits")
-    await api.sign_up(email="second@example.com")
+    api.as_user(await factories.user(email="second@example.com"))
     token = (await api.data('mutation { apiTokenCreate(input: {name: "cli", scopes: [WRITE]}) '
                             '{ ... on ApiTokenCreated { secret } } }'))["apiTokenCreate"]["secret"]
     second = {"COMEBACK_URL": "http://test", "COMEBACK_TOKEN": token}

@@ -15,6 +15,7 @@ import pytest
 from server import clock
 from server.habits import tables
 from server.progress import service as progress
+from tests import factories
 from tests.integration.api import ERROR, Api
 
 NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
@@ -41,7 +42,7 @@ def frozen_now():  # type: ignore[no-untyped-def]
 
 async def build_history(api: Api) -> dict[str, str]:
     """A night owl in New York with every kind of habit, undone check-ins, skips and a journal entry."""
-    await api.sign_up(timezone="America/New_York")
+    api.as_user(await factories.user(timezone="America/New_York"))
     await api.data('mutation { profileUpdate(input: {dayStartHour: 4, displayName: "Owl"}) { __typename } }')
     walk = await api.create_habit(name="Walk", startDate="2026-02-01")
     read = await api.create_habit(name="Read", category="READING", startDate="2026-02-10", targetQuantity=20,
@@ -98,7 +99,7 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
     await build_history(api)
     exported = (await api.data(EXPORT))["export"]
     source = await summary(api)
-    await api.sign_up(timezone="UTC")
+    api.as_user(await factories.user(timezone="UTC"))
     restored = (await api.data(RESTORE, {"input": {"data": exported}}))["accountImport"]
     target = await summary(api)
     again = (await api.data(RESTORE, {"input": {"data": exported}}))["accountImport"]
@@ -180,7 +181,7 @@ async def test_a_version_1_document_still_restores(api: Api) -> None:
 
 
 async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     good = {"format": "comeback-export", "version": 1, "habits": [], "checkIns": []}
     cases = [
         ({"format": "other"}, "not a Comeback export"),
@@ -202,7 +203,7 @@ async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
 
 
 async def test_check_ins_csv(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(name="Walk, outside", startDate="2026-03-01")
     await api.check_in(walk["id"], occurredAt="2026-03-02T08:00:00+00:00", quantity=2.5, note='said "hi"')
     await api.check_in(walk["id"], occurredAt="2026-03-01T08:00:00+00:00")
@@ -229,7 +230,7 @@ async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.Asyn
     await build_history(api)
     exported = (await api.data(EXPORT))["export"]
     source = await summary(api)
-    await api.sign_up()
+    api.as_user(await factories.user())
     client = ClientApi("http://test", api.token, transport=bridge(http))
     parts = split_export(exported, 15000)
     dry = await asyncio.to_thread(restore, client, exported, True, 15000)
@@ -248,7 +249,7 @@ async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.Asyn
 async def test_two_identical_imports_at_once_store_each_row_once(api: Api) -> None:
     import asyncio
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     rows = [{"habitId": walk["id"], "occurredAt": f"2026-03-{d:02d}T09:00:00+00:00", "idempotencyKey": f"w{d}"}
             for d in range(1, 11)]

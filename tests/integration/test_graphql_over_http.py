@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from server.graphql.http import negotiate
+from tests import factories
 from tests.integration.api import Api
 from tests.integration.processes import Server, running_server, sqlite_env
 
@@ -76,7 +77,7 @@ async def test_auth_failures_are_401_and_403_under_graphql_response_json(http: h
     anonymous = await post(http, {"query": "{ me { id } }"})
     assert (anonymous.status_code, anonymous.headers["www-authenticate"]) == (401, "Bearer")
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    await api.sign_up()
+    api.as_user(await factories.user())
     created = await api.data('mutation { apiTokenCreate(input: {name: "r", scopes: [READ]}) '
                              '{ ... on ApiTokenCreated { secret } } }')
     read_only = await post(http, {"query": "mutation { logOut }"}, token=created["apiTokenCreate"]["secret"])
@@ -87,14 +88,14 @@ async def test_auth_failures_are_401_and_403_under_graphql_response_json(http: h
 
 
 async def test_field_errors_with_data_stay_200(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     response = await post(http, {"query": "{ journalEntries(first: 500) { edges { cursor } } }"}, token=api.token)
     assert response.status_code == 200
     assert response.json()["data"] is None and response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_methods_and_content_types(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     mutation_over_get = await http.get("/graphql", params={"query": "mutation { logOut }"},
                                        headers={"authorization": f"Bearer {api.token}", "accept": GRAPHQL_RESPONSE})
     assert (mutation_over_get.status_code, mutation_over_get.headers["allow"]) == (405, "POST")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests import factories
 from tests.integration.api import ERROR, FIELD, HABIT, HABIT_CREATE, Api
 
 UPDATE = f"""mutation($id: ID!, $input: HabitUpdateInput!) {{ habitUpdate(id: $id, input: $input) {{
@@ -13,7 +14,7 @@ RESTORE = f"mutation($id: ID!) {{ habitRestore(id: $id) {{ {ERROR} ... on Habit 
 
 
 async def test_create_habit_with_every_schedule(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     today = (await api.data("{ me { today } }"))["me"]["today"]
     daily = await api.create_habit(name="  Walk  ")
     weekdays = await api.create_habit(name="Lift", schedule={"period": "WEEKDAYS", "weekdays": [5, 1, 3]})
@@ -32,7 +33,7 @@ async def test_create_habit_with_every_schedule(api: Api) -> None:
 
 
 async def test_invalid_habits_are_typed_errors_and_store_nothing(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     cases = [
         ({"name": ""}, "name"),
         ({"name": "x" * 81}, "name"),
@@ -67,13 +68,13 @@ async def test_invalid_habits_are_typed_errors_and_store_nothing(api: Api) -> No
 
 
 async def test_unknown_enum_is_a_top_level_bad_user_input(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     payload = {"name": "x", "category": "SPORTS", "kind": "BUILD", "schedule": {"period": "DAILY"}}
     assert await api.codes(HABIT_CREATE, {"input": payload}) == ["BAD_USER_INPUT"]
 
 
 async def test_update_changes_fields_but_not_kind(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     updated = (await api.data(UPDATE, {"id": habit["id"], "input": {
         "name": "Morning walk", "targetQuantity": 30, "unit": "minutes",
@@ -84,7 +85,7 @@ async def test_update_changes_fields_but_not_kind(api: Api) -> None:
 
 
 async def test_archive_hides_and_restore_brings_back(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     archived = (await api.data(ARCHIVE, {"id": habit["id"]}))["habitArchive"]
     default_list = (await api.data("{ habits { id } }"))["habits"]
@@ -99,10 +100,10 @@ async def test_archive_hides_and_restore_brings_back(api: Api) -> None:
 
 
 async def test_other_users_habits_are_invisible_and_untouchable(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(name="Mine")
     owner = api.token
-    await api.sign_up()
+    api.as_user(await factories.user())
     seen = await api.habit(habit["id"])
     update = (await api.data(UPDATE, {"id": habit["id"], "input": {"name": "Stolen"}}))["habitUpdate"]
     archive = (await api.data(ARCHIVE, {"id": habit["id"]}))["habitArchive"]
@@ -115,7 +116,7 @@ async def test_other_users_habits_are_invisible_and_untouchable(api: Api) -> Non
 
 
 async def test_malformed_ids_are_not_found(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     assert await api.habit("not-a-uuid") is None
     out = (await api.data(ARCHIVE, {"id": "not-a-uuid"}))["habitArchive"]
     assert out["code"] == "NOT_FOUND"
@@ -127,7 +128,7 @@ INTERVAL_FIELDS = """id kind schedule { period times days total timesPerWeek wee
 
 async def test_interval_schedules_quit_limits_and_habit_details(api: Api) -> None:
     # given
-    await api.sign_up()
+    api.as_user(await factories.user())
     create = f"""mutation($input: HabitCreateInput!) {{ habitCreate(input: $input) {{ {ERROR} {FIELD}
       ... on Habit {{ {INTERVAL_FIELDS} }} }} }}"""
     base = {"category": "WORKOUT", "kind": "BUILD"}
@@ -169,7 +170,7 @@ async def test_interval_schedules_quit_limits_and_habit_details(api: Api) -> Non
 
 async def test_an_interval_habit_day_by_day_through_the_api(api: Api) -> None:
     # given "2 times in any 3 days" started 4 days ago, checked 4 and 3 days ago
-    await api.sign_up()
+    api.as_user(await factories.user())
     today = date.fromisoformat((await api.data("{ me { today } }"))["me"]["today"])
     start = today - timedelta(days=4)
     habit = await api.create_habit(name="Wake up early", startDate=start.isoformat(),

@@ -12,6 +12,7 @@ import pytest
 from server.app import create_app
 from server.graphql.cost import MAX_ALIASES, MAX_DEPTH, MAX_INTROSPECTION_DEPTH, MAX_TOKENS
 from server.settings import Settings
+from tests import factories
 from tests.integration.api import ERROR, FIELD, SIGN_UP, Api
 
 OUT_OF_RANGE = "... on OutOfRangeError { field }"
@@ -29,7 +30,7 @@ DAILY = {"period": "DAILY"}
 
 
 async def test_depth_limit_allows_the_maximum_and_refuses_one_more(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     ok = "{ habits { " + "checkIns { edges { node { habit { " * 2 + "id" + " } } } }" * 2 + " } }"  # depth 9
     assert (await api.post(ok)).get("errors") is None
     at_limit = "{ me { id } " + "habits { checkIns { edges { node { habit { checkIns { edges { node { habit { " \
@@ -43,7 +44,7 @@ async def test_depth_limit_allows_the_maximum_and_refuses_one_more(api: Api) -> 
 
 
 async def test_depth_counts_through_fragments(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     query = """{ habits { ...A } }
       fragment A on Habit { checkIns { edges { node { habit { ...B } } } } }
       fragment B on Habit { checkIns { edges { node { habit { ...C } } } } }
@@ -70,7 +71,7 @@ async def test_deep_introspection_is_refused_and_the_standard_introspection_quer
 
 
 async def test_alias_limit(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     ok = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(MAX_ALIASES)) + " }"
     too_many = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(MAX_ALIASES + 1)) + " }"
     assert (await api.post(ok)).get("errors") is None
@@ -81,7 +82,7 @@ async def test_alias_limit(api: Api) -> None:
 
 
 async def test_aliases_count_every_place_a_fragment_is_spread(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     fragment = "fragment F on Query { " + " ".join(f"a{i}: me {{ id }}" for i in range(10)) + " }"
     assert (await api.post("{ ...F } " + fragment)).get("errors") is None
     doc = await api.post("{ ...G } fragment G on Query { ...F ...F ...F ...F } " + fragment)
@@ -90,7 +91,7 @@ async def test_aliases_count_every_place_a_fragment_is_spread(api: Api) -> None:
 
 
 async def test_token_limit(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     doc = await api.post("{ " + "__typename " * (MAX_TOKENS + 1) + "}")
     assert doc["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "maxTokens", "max": MAX_TOKENS}
     assert "data" not in doc
@@ -106,7 +107,7 @@ async def test_request_bodies_over_the_limit_are_refused_with_413(http: httpx.As
 
 
 async def test_page_sizes_and_ranges_on_query_arguments(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     cases = [
         ("{ journalEntries(first: 101) { edges { cursor } } }", {}, "first"),
@@ -135,7 +136,7 @@ async def typed(api: Api, query: str, variables: dict[str, Any], token: str | ob
 
 
 async def test_every_string_input_has_a_length_limit_naming_its_field(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     h = habit["id"]
     long = "x" * 100_000
@@ -171,7 +172,7 @@ async def test_every_string_input_has_a_length_limit_naming_its_field(api: Api) 
 
 
 async def test_every_number_input_has_a_range_naming_its_field(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     h = habit["id"]
     too_early = (date.today() - timedelta(days=365 * 80)).isoformat()
@@ -210,7 +211,7 @@ async def test_every_number_input_has_a_range_naming_its_field(api: Api) -> None
 
 
 async def test_oversized_log_in_fields_are_just_wrong_credentials(api: Api) -> None:
-    await api.sign_up(email="big@example.com", password="correct horse battery")
+    api.as_user(await factories.user(email="big@example.com", password="correct horse battery"))
     for fields in ({"email": "big@example.com", "password": "p" * 100_000},
                    {"email": "e" * 100_000 + "@example.com", "password": "correct horse battery"}):
         out = await typed(api, LOG_IN, {"input": fields}, token=None)
@@ -245,7 +246,7 @@ async def test_production_mode_turns_introspection_and_graphiql_off(production_h
 
 async def test_nul_characters_are_refused_in_any_text_naming_the_argument(api: Api) -> None:
     # PostgreSQL cannot store U+0000; without this guard such text was an INTERNAL error there
-    await api.sign_up()
+    api.as_user(await factories.user())
     in_variable = await api.post(HABIT_CREATE, {"input": {"name": "a\u0000b", "category": "CUSTOM",
                                                           "schedule": DAILY}})
     in_literal = await api.post('mutation { journalEntryCreate(input: {body: "a\\u0000b"}) { __typename } }')

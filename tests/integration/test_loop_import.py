@@ -25,6 +25,7 @@ from server import clock
 from server.client.api import Api
 from server.client.transfer import export_loop, import_loop
 from server.habits import tables
+from tests import factories
 from tests.integration.api import Api as GraphQLApi
 from tests.integration.bridge import bridge
 from tests.loop_reference import FILES, reference_files, reference_zip
@@ -72,7 +73,7 @@ async def test_loops_reference_export_comes_in_exactly_and_goes_back_out(
         http: httpx.AsyncClient, api: GraphQLApi, on_loops_export_day: None) -> None:
     # given Loop's reference export, on the day Loop wrote it
     reference = reference_files()
-    await api.sign_up(timezone="UTC")
+    api.as_user(await factories.user(timezone="UTC"))
     client = _client(http, api)
 
     # when it is imported (after a dry run), and exported again
@@ -109,7 +110,7 @@ def _files(data: bytes) -> dict[str, bytes]:
 
 async def test_every_kind_of_loop_habit_comes_in(http: httpx.AsyncClient, api: GraphQLApi) -> None:
     # given the fixture export, its last day moved to today
-    await api.sign_up(timezone="Europe/Berlin")
+    api.as_user(await factories.user(timezone="Europe/Berlin"))
     today = date.fromisoformat((await api.data("{ me { today } }"))["me"]["today"])
     client = _client(http, api)
 
@@ -145,7 +146,7 @@ async def test_every_kind_of_loop_habit_comes_in(http: httpx.AsyncClient, api: G
 
 async def test_the_import_is_all_or_nothing(http: httpx.AsyncClient, api: GraphQLApi) -> None:
     # given the fixture imported once, then changed in Loop: a new habit, and another amount on one day
-    await api.sign_up()
+    api.as_user(await factories.user())
     today = date.fromisoformat((await api.data("{ me { today } }"))["me"]["today"])
     await api.data(IMPORT, {"input": {"archive": _b64(fixture_zip(today))}})
     check_ins = await tables.CheckIn.count()
@@ -185,7 +186,7 @@ def _edit(data: bytes, name: str, change: Any) -> bytes:
     (_b64(b"\x00\x01\x02 binary garbage"), "not a ZIP file"),
 ])
 async def test_a_broken_file_stores_nothing(api: GraphQLApi, archive: str, message: str) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     out = (await api.data(IMPORT, {"input": {"archive": archive}}))["loopImport"]
     assert (out["__typename"], out["field"]) == ("InvalidInputError", "archive")
     assert message in out["message"]
@@ -211,7 +212,7 @@ async def test_habits_past_the_thousandth_and_latin_1_names_come_in(api: GraphQL
     # written in Latin-1; as many as one account may have (tests/unit/portability/test_loop.py reads 1,002)
     from server.habits.service import HABITS_MAX
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     today = date.fromisoformat((await api.data("{ me { today } }"))["me"]["today"])
     archive = _many_habits_zip(range(990, 990 + HABITS_MAX), today)
 
@@ -227,7 +228,7 @@ async def test_habits_past_the_thousandth_and_latin_1_names_come_in(api: GraphQL
 async def test_an_export_with_more_habits_than_an_account_may_have_is_refused_whole(api: GraphQLApi) -> None:
     from server.habits.service import HABITS_MAX
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     today = date.fromisoformat((await api.data("{ me { today } }"))["me"]["today"])
     out = (await api.data(IMPORT, {"input": {"archive": _b64(_many_habits_zip(range(1, HABITS_MAX + 2), today))}})
            )["loopImport"]
@@ -238,7 +239,7 @@ async def test_an_export_with_more_habits_than_an_account_may_have_is_refused_wh
 
 async def test_a_zip_larger_than_the_server_takes_is_a_clear_error(http: httpx.AsyncClient, api: GraphQLApi) -> None:
     # given a file whose base64 form is over the 1 MiB request limit
-    await api.sign_up()
+    api.as_user(await factories.user())
     client = _client(http, api)
 
     # when / then the command says so (exit code 2), and nothing is stored
@@ -277,7 +278,7 @@ async def test_loops_own_test_vectors_come_in_with_loops_numbers(
         http: httpx.AsyncClient, api: GraphQLApi, on_loops_export_day: None, case: str) -> None:
     # given one of Loop's test fixtures as Loop's export, with the scores Loop's tests expect
     habit = LOOP_CASES[case]
-    await api.sign_up(timezone="UTC")
+    api.as_user(await factories.user(timezone="UTC"))
 
     # when it is imported through the API
     report = await asyncio.to_thread(import_loop, _client(http, api), _as_loop_zip(habit), False)

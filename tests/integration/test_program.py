@@ -8,6 +8,7 @@ from uuid import UUID
 
 from server.program import repository as unlocks
 from server.progress import service
+from tests import factories
 from tests.integration.api import ERROR, Api
 
 PROGRAM = """{ program { key title currentStep { key position } steps { key position title summary unlocked
@@ -41,7 +42,7 @@ async def recompute(api: Api) -> list[str]:
 
 
 async def test_a_new_user_sees_step_one_and_nothing_else(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     await recompute(api)
     got = await program(api)
     steps = got["steps"]
@@ -53,7 +54,7 @@ async def test_a_new_user_sees_step_one_and_nothing_else(api: Api) -> None:
 
 async def test_scripted_user_walks_from_step_one_to_five(api: Api) -> None:
     start = (datetime.now(UTC) - timedelta(days=20)).date().isoformat()
-    await api.sign_up()
+    api.as_user(await factories.user())
     # step 1 -> 2: two awareness entries
     assert (await write(api, "awareness", "I stopped listening when things got hard."))["__typename"] == "JournalEntry"
     assert (await program(api))["steps"][0]["requirements"][0]["current"] == 1
@@ -87,7 +88,7 @@ async def test_scripted_user_walks_from_step_one_to_five(api: Api) -> None:
 
 
 async def test_journal_for_a_locked_or_unknown_step_is_refused(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     locked = await write(api, "no-contact", "not yet")
     unknown = await write(api, "no-such-step", "nope")
     empty = (await api.data(JOURNAL, {"input": {"body": "   "}}))["journalEntryCreate"]
@@ -99,14 +100,14 @@ async def test_journal_for_a_locked_or_unknown_step_is_refused(api: Api) -> None
 
 
 async def test_journal_is_private_and_paged_newest_first(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     for n in range(3):
         await api.data(JOURNAL, {"input": {"body": f"entry {n}"}})
     page1 = (await api.data("{ journalEntries(first: 2) { edges { node { body } } pageInfo { hasNextPage "
                             "endCursor } } }"))["journalEntries"]
     page2 = (await api.data("query($a: String) { journalEntries(first: 2, after: $a) { edges { node { body } } "
                             "pageInfo { hasNextPage } } }", {"a": page1["pageInfo"]["endCursor"]}))["journalEntries"]
-    await api.sign_up()
+    api.as_user(await factories.user())
     other = (await api.data("{ journalEntries { edges { node { body } } } }"))["journalEntries"]
     assert [e["node"]["body"] for e in page1["edges"] + page2["edges"]] == ["entry 2", "entry 1", "entry 0"]
     assert (page1["pageInfo"]["hasNextPage"], page2["pageInfo"]["hasNextPage"]) == (True, False)
@@ -114,7 +115,7 @@ async def test_journal_is_private_and_paged_newest_first(api: Api) -> None:
 
 
 async def test_two_recomputes_at_once_unlock_a_step_once(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     await write(api, "awareness", "one")
     await write(api, "awareness", "two")
     uid = UUID((await api.data("{ me { id } }"))["me"]["id"])

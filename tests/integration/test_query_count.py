@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from server.database import count_queries
+from tests import factories
 from tests.integration.api import Api
 
 DASHBOARD = """query($f: Date!, $t: Date!) { me { id today } habits {
@@ -12,11 +15,12 @@ DASHBOARD = """query($f: Date!, $t: Date!) { me { id today } habits {
 
 
 async def _user_with_habits(api: Api, n: int) -> None:
-    await api.sign_up()
+    me = await factories.user()
+    api.as_user(me)
     for i in range(n):
-        habit = await api.create_habit(name=f"Habit {i}", startDate="2026-01-01")
+        habit = await factories.habit(me, f"Habit {i}", start_date=date(2026, 1, 1))
         for hour in (7, 8):
-            await api.check_in(habit["id"], occurredAt=f"2026-01-0{1 + i % 5}T{hour:02d}:00:00+00:00")
+            await factories.check_in(me, habit.id, occurred_at=datetime(2026, 1, 1 + i % 5, hour, tzinfo=UTC))
 
 
 async def _count(api: Api) -> tuple[int, int]:

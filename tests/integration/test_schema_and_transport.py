@@ -12,6 +12,7 @@ from server.engine import start_engine
 from server.graphql.schema import build_schema
 from server.habits import service
 from server.settings import get_settings
+from tests import factories
 from tests.integration.api import Api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,21 +37,21 @@ async def test_health_and_ready(http: httpx.AsyncClient) -> None:
 
 
 async def test_queries_over_get(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     response = await http.get("/graphql", params={"query": "{ me { timezone } }"},
                               headers={"Authorization": f"Bearer {api.token}"})
     assert (response.status_code, response.json()) == (200, {"data": {"me": {"timezone": "UTC"}}})
 
 
 async def test_parse_and_validation_errors_carry_bad_user_input(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     assert await api.codes("{ me { id ") == ["BAD_USER_INPUT"]
     assert await api.codes("{ me { nope } }") == ["BAD_USER_INPUT"]
     assert await api.codes("query($id: ID!) { habit(id: $id) { id } }", {}) == ["BAD_USER_INPUT"]
 
 
 async def test_too_deep_queries_are_refused(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     deep = "{ habits { " + "checkIns { edges { node { habit { " * 4 + "id" + " } } } }" * 4 + " } }"
     doc = await api.post(deep)
     assert "data" not in doc
@@ -59,7 +60,7 @@ async def test_too_deep_queries_are_refused(api: Api) -> None:
 
 async def test_unexpected_errors_are_masked_and_logged_once(api: Api, monkeypatch: pytest.MonkeyPatch,
                                                            caplog: pytest.LogCaptureFixture) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals: password=hunter2")
