@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import clients
 from tests.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,7 +72,7 @@ def server() -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                if clients.get(base + "/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -145,7 +146,7 @@ def pages(browser: Any, server: str) -> Iterator[Pages]:
 
 def gql(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = httpx.post(base + "/graphql", json={"query": query, "variables": variables or {}}, headers=headers,
+    response = clients.post(base + "/graphql", json={"query": query, "variables": variables or {}}, headers=headers,
                           timeout=10)
     body: dict[str, Any] = response.json()
     return body

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from tests import clients
 from tests.ports import free_port
 
 __all__ = ["Process", "Server", "free_port", "running_server", "sqlite_env", "suite_env"]
@@ -81,7 +82,7 @@ class Server(Process):
             if self.popen is not None and self.popen.poll() is not None:
                 raise RuntimeError(f"comeback serve exited with {self.popen.returncode}:\n{self.output()}")
             try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                if clients.get(self.url + "/health", timeout=1).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

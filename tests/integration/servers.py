@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from tests import clients
 from tests.ports import free_port
 
 BIN_DIR = Path(sys.executable).parent
@@ -26,7 +27,7 @@ class Server:
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = httpx.post(self.url + "/graphql", json={"query": query, "variables": variables or {}},
+        response = clients.post(self.url + "/graphql", json={"query": query, "variables": variables or {}},
                               headers=headers, timeout=30)
         document = response.json()
         assert not document.get("errors"), document
@@ -70,7 +71,7 @@ def wait(*servers: Server, timeout: float = 90) -> None:
             if server.process.poll() is not None:
                 raise RuntimeError(f"{server.url} exited: {(server.data_dir / 'server.log').read_text()[-2000:]}")
             try:
-                if httpx.get(server.url + "/health", timeout=1).status_code == 200:
+                if clients.get(server.url + "/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -17,7 +17,7 @@ from server import clock
 from server.accounts import tables
 from server.logs import DropQueryStrings
 from server.settings import get_settings
-from tests import factories
+from tests import clients, factories
 from tests.integration.api import SIGN_UP, Api
 from tests.integration.processes import running_server, sqlite_env
 
@@ -127,7 +127,7 @@ async def test_no_secret_is_logged_in_process_at_debug(http: httpx.AsyncClient,
 async def test_no_secret_is_logged_by_a_real_server_at_debug(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with running_server(sqlite_env(tmp_path, COMEBACK_LOG_LEVEL="DEBUG"), log) as server:
-        async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+        async with clients.async_client(base_url=server.url, timeout=10) as http:
             secrets = await _account_flow(http, "server-logs@example.com", "another secret phrase")
     output = log.read_text(errors="replace")
     assert "DEBUG" in output and '"POST /graphql HTTP/1.1" 200' in output  # the debug log really ran

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests import clients
 from tests.integration import servers
 from tests.integration.servers import Server
 
@@ -82,7 +82,7 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
                         if h["name"] == "Walk")
             today = server.graphql("{ me { today } }", token=token)["me"]["today"]
             body = json.loads(code.replace("YOUR-HABIT-ID", walk["id"]).replace("YYYY-MM-DD", today))
-            answers = [httpx.post(server.url + "/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+            answers = [clients.post(server.url + "/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
                        .json()["data"]["habitCheckIn"] for _ in range(2)]  # a double tap
             assert answers[0] == answers[1] and answers[0]["habit"]["name"] == "Walk", answers
             outputs.append(json.dumps(answers[0]))

@@ -33,6 +33,7 @@ import httpx
 import pytest
 import redis
 
+from tests import clients
 from tests.integration.processes import Process, Server, suite_env
 from tests.integration.throwaway import ThrowawayPostgres, ThrowawayRedis
 
@@ -86,7 +87,7 @@ class Client:
         headers = {"accept": GRAPHQL_RESPONSE}
         if self.token:
             headers["authorization"] = f"Bearer {self.token}"
-        return httpx.post(self.url, json={"query": query, "variables": variables}, headers=headers, timeout=timeout)
+        return clients.post(self.url, json={"query": query, "variables": variables}, headers=headers, timeout=timeout)
 
     def data(self, query: str, **variables: Any) -> dict[str, Any]:
         response = self.post(query, **variables)
@@ -139,7 +140,7 @@ def test_database_restart_fails_cleanly_and_the_same_process_recovers(stack: Sta
         # a request that hangs while the database is down fails the test with httpx's ReadTimeout
         outcomes = [client.post(query, timeout=10) for query in ("{ me { id } }", "{ habits { id currentStreak } }")]
         outcomes.append(client.check_in(habit, key="during-outage", timeout=10))
-        ready = httpx.get(server.url + "/ready", timeout=20)
+        ready = clients.get(server.url + "/ready", timeout=20)
         for response in outcomes:
             status, doc = response.status_code, response.json()
             assert status == 503 and "data" not in doc, doc
@@ -153,7 +154,7 @@ def test_database_restart_fails_cleanly_and_the_same_process_recovers(stack: Sta
             time.sleep(0.2)
         retried = client.check_in(habit, key="during-outage")  # the client retries its refused check-in
         assert retried.status_code == 200 and retried.json()["data"]["habitCheckIn"]["__typename"] == "CheckIn"
-        assert httpx.get(server.url + "/ready", timeout=10).status_code == 200
+        assert clients.get(server.url + "/ready", timeout=10).status_code == 200
         count = client.data('query($h: ID!) { habit(id: $h) { checkIns(first: 10) { edges { cursor } } } }', h=habit)
         assert len(count["habit"]["checkIns"]["edges"]) == 2, (count, retried.json(), first.json())
         assert server.popen is not None and server.popen.poll() is None  # never restarted

@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+import requests
 
 from server.errors import ErrorCode
+from tests import clients
 from tests.integration.processes import Server, running_server, suite_env
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a test dependency (pip install -e .[test])")
@@ -71,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def signed_in_user_with_data(url: str) -> str:
     def gql(query: str, token: str | None = None, **variables: Any) -> dict[str, Any]:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        doc: dict[str, Any] = httpx.post(url, json={"query": query, "variables": variables}, headers=headers,
+        doc: dict[str, Any] = clients.post(url, json={"query": query, "variables": variables}, headers=headers,
                                          timeout=10).json()
         assert not doc.get("errors"), doc
         return doc["data"]
@@ -119,6 +120,7 @@ def test_fuzzed_operations_never_fail_the_server(server: Server) -> None:
     outcomes: Counter[str] = Counter()
     failures: list[str] = []
     headers = {"authorization": f"Bearer {token}", "accept": "application/graphql-response+json"}
+    session = requests.Session()  # one for the run: a session per call rebuilt its TLS context each time
     for operation in operations:
         if operation.label in SKIPPED:
             continue
@@ -129,7 +131,7 @@ def test_fuzzed_operations_never_fail_the_server(server: Server) -> None:
                   suppress_health_check=list(HealthCheck), phases=[Phase.generate])
         @given(case=operation.as_strategy())
         def fuzz(case: Any) -> None:
-            response = case.call(headers=headers, timeout=30)
+            response = case.call(session=session, headers=headers, timeout=30)
             calls[label] += 1  # noqa: B023 - called before the loop moves on
             doc = json.loads(response.content) if response.content else {}
             outcomes["data" if isinstance(doc, dict) and doc.get("data") is not None and not doc.get("errors")
@@ -138,6 +140,7 @@ def test_fuzzed_operations_never_fail_the_server(server: Server) -> None:
                 failures.append(f"{label}: {problem}\n  query: {case.body}")  # noqa: B023
 
         fuzz()
+    session.close()
     total = sum(calls.values())
     print(f"\nfuzzed {total} operations over {len(calls)} fields (seed {SEED}, {EXAMPLES} each): "
           f"{outcomes['data']} answered with data, {outcomes['errors']} refused with coded errors")
@@ -146,5 +149,5 @@ def test_fuzzed_operations_never_fail_the_server(server: Server) -> None:
     assert not failures, "\n".join(failures[:20])
     assert total >= len(calls) * min(EXAMPLES, 5) and len(calls) == len(operations) - len(SKIPPED)
     # the session survived the run: the fuzzing really ran signed in
-    me = httpx.post(url, json={"query": "{ me { id } }"}, headers=headers, timeout=10).json()
+    me = clients.post(url, json={"query": "{ me { id } }"}, headers=headers, timeout=10).json()
     assert me["data"]["me"]["id"]

@@ -13,10 +13,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests import clients
 from tests.integration.processes import Server, running_server, sqlite_env
 
 EVENTS = ("subscription { events { __typename ... on AchievementUnlocked { key } "
@@ -33,7 +33,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 async def gql(server: Server, query: str, token: str | None = None, **variables: Any) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with clients.async_client(timeout=10) as client:
         response = await client.post(server.url + "/graphql", json={"query": query, "variables": variables},
                                      headers=headers)
     doc: dict[str, Any] = response.json()

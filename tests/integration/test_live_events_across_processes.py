@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import clients
 from tests.ports import free_port
 
 pytestmark = pytest.mark.skipif(not os.environ.get("COMEBACK_TEST_DATABASE_URL"),
@@ -41,7 +42,7 @@ def cluster(tmp_path: Path, migrated: None) -> Iterator[tuple[str, str]]:
         for url in urls:
             while True:
                 try:
-                    if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    if clients.get(url + "/health", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
@@ -71,7 +72,7 @@ async def test_subscriber_on_process_b_hears_a_check_in_made_on_process_a(cluste
     from websockets.asyncio.client import connect
 
     a, b = cluster
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with clients.async_client(timeout=10) as client:
         signed = await gql(client, a, 'mutation { signUp(input: {email: "live@example.com", password: '
                                       '"long enough pw"}) { ... on AuthPayload { token } } }')
         token = signed["signUp"]["token"]
