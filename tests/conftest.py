@@ -45,15 +45,15 @@ def worker_database_url(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}_{WORKER}"))
 
 
-def worker_redis_url(url: str) -> str:
-    """The worker's own Redis database: the URL's index (0 when it has none) plus the worker number."""
+def worker_redis_url(url: str, worker_index: int = WORKER_INDEX) -> str:
+    """A worker's own Redis database: the URL's index (0 when it has none) plus the worker number."""
     parts = urlsplit(url)
     base = int(parts.path.lstrip("/") or 0)
-    index = base + WORKER_INDEX
+    index = base + worker_index
     if index >= REDIS_DATABASES:
         raise pytest.UsageError(
-            f"xdist worker {WORKER} would use Redis db {index} (COMEBACK_TEST_REDIS_URL's db {base} + {WORKER_INDEX}),"
-            f" past the last one ({REDIS_DATABASES - 1}): choose a lower db index or fewer workers (-n)")
+            f"test worker gw{worker_index} would use Redis db {index} (COMEBACK_TEST_REDIS_URL's db {base} + "
+            f"{worker_index}), past the last one ({REDIS_DATABASES - 1}): choose a lower db or fewer workers (-n)")
     return urlunsplit(parts._replace(path=f"/{index}"))
 
 
@@ -160,9 +160,15 @@ def _tracked_changes() -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if WORKER is not None:
+        return
+    # xdist's controller refuses a worker count whose Redis dbs would run past 15, before starting any
+    # worker (a worker failing on its own would only show as a node down).
+    workers = getattr(config.option, "numprocesses", None)
+    if isinstance(workers, int) and workers > 0 and os.environ.get("COMEBACK_TEST_REDIS_URL"):
+        worker_redis_url(os.environ["COMEBACK_TEST_REDIS_URL"], workers - 1)
     # The controller (or a serial run) notes what the tree looked like, to prove the suite changed nothing.
-    if WORKER is None:
-        config.stash[_TREE_BEFORE] = _tracked_changes()
+    config.stash[_TREE_BEFORE] = _tracked_changes()
 
 
 _TREE_BEFORE = pytest.StashKey[str | None]()
