@@ -186,9 +186,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     before, after = session.config.stash[_TREE_BEFORE], _tracked_changes()
     if after is not None and after != before and exitstatus == pytest.ExitCode.OK:
         changed = sorted(set((after or "").splitlines()) - set((before or "").splitlines()))
-        session.config.get_terminal_writer().line(
-            "comeback: the test run changed the checkout (git status --porcelain):\n  " + "\n  ".join(changed),
-            red=True)
+        message = "comeback: FAILED, the test run changed the checkout (git status --porcelain):"
+        session.config.get_terminal_writer().line("\n" + message + "\n  " + "\n  ".join(changed), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
