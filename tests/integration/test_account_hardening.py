@@ -74,7 +74,7 @@ async def test_log_in_does_not_tell_whether_an_account_exists(api: Api, monkeypa
 
 async def test_sessions_expire_after_comeback_session_days(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "session_days", 2)
-    await api.sign_up()
+    api.as_user(await factories.user())
     created = await api.data(TOKEN_CREATE, {"name": "script"})
     personal = created["apiTokenCreate"]["secret"]
     try:

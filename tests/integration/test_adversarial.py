@@ -17,6 +17,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests import clients
 from tests.integration.processes import Server, running_server, suite_env
 
 LOG_IN = 'mutation { logIn(input: {email: "victim@example.com", password: "guess %d"}) { __typename } }'
@@ -33,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 async def post(server: Server, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with clients.async_client(timeout=10) as client:
         if isinstance(body, bytes):
             return await client.post(server.url + "/graphql", content=body,
                                      headers={"content-type": "application/json", **(headers or {})})
@@ -99,7 +100,7 @@ async def test_documents_that_cost_too_much_are_refused_and_the_server_stays_up(
                                  " } fragment F on Habit { " + "id name kind unit strength " * 8 + "}"})
     async with socket(server) as ws:
         over_ws = codes(await operation(ws, "1", "{" + " __typename" * 600 + "}"))
-    async with httpx.AsyncClient(timeout=5) as client:
+    async with clients.async_client(timeout=5) as client:
         health = await client.get(server.url + "/health")
     assert repeated.json()["errors"][0]["extensions"]["limit"] == "maxRepeats"
     assert fields.json()["errors"][0]["extensions"]["limit"] in ("maxFields", "maxRepeats")

@@ -264,7 +264,7 @@ async def test_two_identical_imports_at_once_store_each_row_once(api: Api) -> No
 async def test_impossible_days_and_repeated_ids_are_refused_naming_where(api: Api) -> None:
     """Reproduces finding 8 of issue 11: days 0001-01-01 and 9999-12-31, days before a habit's start and
     two journal entries with one id were accepted (the last gave INTERNAL)."""
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
              "schedule": {"period": "DAILY"}, "startDate": "2026-03-01", "createdAt": "2026-03-01T08:00:00Z"}
     good = {"format": "comeback-export", "version": 1, "habits": [habit]}
@@ -295,7 +295,7 @@ async def test_a_forged_export_unlocks_only_what_its_history_earns(api: Api) -> 
     from server.achievements.catalogue import CATALOGUE
     from server.program.service import get_program
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     at = "2026-03-10T10:00:00Z"
     habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
              "schedule": {"period": "DAILY"}, "startDate": "2026-03-10", "createdAt": at}
@@ -319,7 +319,7 @@ async def test_a_restore_racing_a_check_in_with_the_same_key_succeeds_and_stores
     INTERNAL on PostgreSQL (nothing was duplicated, but the import failed)."""
     import asyncio
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     at = "2026-03-05T10:00:00Z"
     habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",
@@ -352,7 +352,7 @@ async def test_a_key_taken_between_plan_and_insert_is_planned_again(api: Api, mo
 
     if database.DB.engine_type != "postgres":
         pytest.skip("SQLite serialises writers: a restore cannot be overtaken mid-transaction")
-    await api.sign_up()
+    api.as_user(await factories.user())
     walk = await api.create_habit(startDate="2026-03-01")
     at = "2026-03-05T10:00:00Z"
     habit = {"id": str(UUID(int=1)), "name": "Walk", "category": "WORKOUT", "kind": "BUILD",

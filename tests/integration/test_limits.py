@@ -274,7 +274,7 @@ async def test_repeated_fields_are_refused_before_validation(api: Api) -> None:
     repeated = "{" + " me { id }" * 498 + "}"
     extensions = _refusal(await api.post(repeated, token=None))
     assert extensions == {"code": "QUERY_TOO_COMPLEX", "limit": "maxRepeats", "max": MAX_REPEATS}
-    await api.sign_up()
+    api.as_user(await factories.user())
     at_limit = "{" + " me { id }" * MAX_REPEATS + "}"
     assert (await api.post(at_limit)).get("errors") is None
 
@@ -305,7 +305,7 @@ async def test_fragment_spreads_are_capped(api: Api) -> None:
 
 async def test_lists_are_charged_for_their_size(api: Api) -> None:
     """Reproduces finding 6 of issue 11: 10 habits x 30 aliases x 1,000 days was served in 3.2 s."""
-    await api.sign_up()
+    api.as_user(await factories.user())
     for i in range(10):
         await api.create_habit(name=f"Habit {i}", startDate="2026-01-01")
     days = " ".join(f'd{i}: days(from: "2024-01-01", to: "2026-09-26") {{ date status quantity }}'
@@ -327,7 +327,7 @@ async def test_a_user_may_have_at_most_300_habits(api: Api) -> None:
     from server.habits import tables
     from server.habits.service import HABITS_MAX
 
-    await api.sign_up()
+    api.as_user(await factories.user())
     first = await api.create_habit(name="First")
     owner = (await tables.Habit.select(tables.Habit.owner).where(tables.Habit.id == first["id"]).first())["owner"]
     rows = [tables.Habit(**{**(await tables.Habit.select().where(tables.Habit.id == first["id"]).first()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests import factories
 from tests.integration.api import CHECK_IN_MUTATION, Api
 
 JSON = {"content-type": "application/json"}
@@ -49,7 +50,7 @@ async def test_a_subscription_sent_over_post_is_a_400(http: httpx.AsyncClient) -
 
 
 async def test_an_instant_utc_cannot_hold_is_bad_input_not_an_overflow(api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit()
     doc = await api.post(CHECK_IN_MUTATION, {"input": {"habitId": habit["id"],
                                                        "occurredAt": "9999-12-31T23:59:59-14:00"}})

@@ -11,6 +11,7 @@ import httpx
 
 from server.app import create_app
 from server.settings import get_settings
+from tests import factories
 from tests.integration.api import Api
 
 
@@ -24,7 +25,7 @@ def _assert_security_headers(response: httpx.Response) -> None:
 
 
 async def test_the_dashboard_and_the_api_send_security_headers(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     dashboard = await http.get("/")
     health = await http.get("/health")
     graphql = await http.post("/graphql", json={"query": "{ me { email } }"},
@@ -38,7 +39,7 @@ async def test_the_dashboard_and_the_api_send_security_headers(http: httpx.Async
 
 
 async def test_csv_cells_that_look_like_formulas_are_neutralised(http: httpx.AsyncClient, api: Api) -> None:
-    await api.sign_up()
+    api.as_user(await factories.user())
     habit = await api.create_habit(name="=HYPERLINK(\"http://evil\")", startDate="2026-01-01")
     for note in ("+1 push-up", "-1 day", "@SUM(A1)", "fine"):
         await api.check_in(habit["id"], note=note)
