@@ -19,14 +19,16 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import redis.asyncio as redis
+from piccolo.conf.apps import Finder
+from piccolo.table import sort_table_classes
 
 from server import database
 from server.app import create_app
 from server.migrations import migrate
 from tests.integration.api import Api
 
-TABLES = ("check_in", "habit_skip", "habit", "journal_entry", "confidence_day", "achievement_award", "step_unlock",
-          "access_token", "app_user")
+# Every table of every Piccolo app, rows that point at others first (a new app's tables are included).
+TABLES = tuple(t._meta.tablename for t in reversed(sort_table_classes(Finder().get_table_classes())))
 
 
 async def _reset_schema() -> None:
@@ -57,13 +59,18 @@ async def configured_redis() -> AsyncIterator[redis.Redis | None]:
 
 
 @pytest.fixture(autouse=True)
-async def clean(migrated: None, configured_redis: redis.Redis | None) -> AsyncIterator[None]:
-    yield
-    # Truncate after each test: a per-test rollback cannot work, because sibling GraphQL
-    # fields resolve concurrently and one connection cannot serve two queries at once.
+async def clean(migrated: None, configured_redis: redis.Redis | None) -> None:
+    """Each test starts on empty tables and (with a configured Redis) an empty Redis db.
+
+    Emptied before the test rather than after it: a per-test rollback cannot work, because sibling
+    GraphQL fields resolve concurrently and one connection cannot serve two queries at once; and a
+    teardown can be cut short (a CancelledError from a fixture skips the finalizers after it), which
+    would leave the next test another's rows. Module fixtures start before this runs, so they hold
+    servers and settings, not rows.
+    """
     for table in TABLES:
         await database.DB.run_ddl(f"DELETE FROM {table}")
-    # No job, event or counter of one test is left for the next (the db is this worker's alone).
+    # No job, event or counter of an earlier test is left (the Redis db is this worker's alone).
     if configured_redis is not None:
         await configured_redis.flushdb()
 
