@@ -88,9 +88,11 @@ async def test_guesses_over_one_websocket_share_the_sign_in_limit_with_http(serv
 
 async def test_forwarded_for_from_a_loopback_peer_changes_nothing(server: Server) -> None:
     """Reproduces finding 5 of issue 11: uvicorn believed X-Forwarded-For from any loopback peer."""
-    answers = [await post(server, {"query": LOG_IN % n}, {"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(2)]
-    # this IP spent its attempts in the test above (or spends them now): inventing addresses buys none
-    assert 429 in [a.status_code for a in answers]
+    answers = [await post(server, {"query": LOG_IN % n}, {"X-Forwarded-For": f"203.0.113.{n}"})
+               for n in range(SIGN_IN_LIMIT + 1)]
+    # every guess claims another address, yet all count against this one IP: inventing addresses buys
+    # nothing (its attempts may already be spent by the test above, on the SQLite pass's own Redis)
+    assert answers[-1].status_code == 429
 
 
 async def test_documents_that_cost_too_much_are_refused_and_the_server_stays_up(server: Server) -> None:
