@@ -27,6 +27,7 @@ from server.habits.timeline import walk
 TODAY = date(2025, 3, 12)  # a Wednesday
 HABIT_CASES = 200
 ACTIVITY_CASES = 100
+V2_HABIT_CASES = 120  # contract v2 inputs: INTERVAL schedules, QUIT habits with a daily limit
 # A day of a history, relative to the habit's target: done, nothing, half, over (x3), a little, an odd
 # amount, and odd data (zero and negative totals); "." is a day without check-ins.
 MARKS = "x.pXto0-"
@@ -85,6 +86,20 @@ def draw_habit_case(index: int) -> Json:
     return {"habit": draw_habit(rng), "today": (TODAY + timedelta(days=rng.randint(-5, 5))).isoformat()}
 
 
+def draw_v2_habit_case(index: int) -> Json:
+    """Even cases: a BUILD habit on "times in any days" (per day or, with `total`, a total over the window);
+    odd cases: a QUIT habit that slips only past a daily limit."""
+    rng = random.Random(f"habit-v2-{index}")
+    habit, today = draw_habit(rng), (TODAY + timedelta(days=rng.randint(-5, 5))).isoformat()
+    if index % 2 == 0:
+        days = rng.choice([1, 2, 3, 7, 10, 14, 30, 31, 90])
+        habit.update(kind=Kind.BUILD.value, schedule={"period": Period.INTERVAL.value, "times": rng.randint(1, days),
+                                                      "days": days, "total": rng.random() < 0.3})
+    else:
+        habit.update(kind=Kind.QUIT.value, limit=rng.choice([0.5, 1.0, 2.0, 3.0]))
+    return {"habit": habit, "today": today}
+
+
 def draw_activity_case(index: int) -> Json:
     rng = random.Random(f"activity-{index}")
     return {
@@ -102,8 +117,9 @@ def draw_activity_case(index: int) -> Json:
 # --- reading inputs back --------------------------------------------------------------------------
 
 def habit_of(data: Json) -> HabitActivity:
-    schedule = Schedule(Period(data["schedule"]["period"]), tuple(data["schedule"].get("weekdays", ())),
-                        data["schedule"].get("times_per_week"))
+    spec = data["schedule"]
+    schedule = Schedule(Period(spec["period"]), tuple(spec.get("weekdays", ())), spec.get("times_per_week"),
+                        spec.get("times"), spec.get("days"), spec.get("total", False))
     target, first = data["target"], date.fromisoformat(data["first"])
     quantities: dict[date, float] = {}
     offset = 0
@@ -119,7 +135,7 @@ def habit_of(data: Json) -> HabitActivity:
         name="h",
         category=Category(data["category"]),
         # newest first: the code must not depend on the order rows come back from SQL in
-        rules=HabitRules(Kind(data["kind"]), schedule, target, start),
+        rules=HabitRules(Kind(data["kind"]), schedule, target, start, data.get("limit", 0.0)),
         log=HabitLog(dict(reversed(quantities.items())),
                      frozenset(first + timedelta(days=d) for d in data["skips"])),
         created_on=start,

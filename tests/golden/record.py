@@ -1,7 +1,8 @@
 """Record the golden outputs of the habit math: `.venv/bin/python -m tests.golden.record`.
 
-Writes tests/fixtures/golden/habits.json (strength series and streak walks of 200 habits) and
-activities.json (achievement progress and confidence history of 100 users), each case with its
+Writes tests/fixtures/golden/habits.json (strength series and streak walks of 200 habits),
+habits-v2.json (the same for 120 habits on contract v2's INTERVAL schedules and QUIT daily limits)
+and activities.json (achievement progress and confidence history of 100 users), each case with its
 inputs; tests/unit/test_golden_outputs.py proves the code still gives exactly these outputs.
 
 Rerunning is legitimate only when a rule changes on purpose (a contract change such as a new QUIT
@@ -28,6 +29,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 FILES: dict[str, tuple[int, Callable[[int], cases.Json], Callable[[cases.Json], cases.Json]]] = {
     "habits.json": (cases.HABIT_CASES, cases.draw_habit_case, cases.habit_outputs),
     "activities.json": (cases.ACTIVITY_CASES, cases.draw_activity_case, cases.activity_outputs),
+    "habits-v2.json": (cases.V2_HABIT_CASES, cases.draw_v2_habit_case, cases.habit_outputs),
 }
 
 
