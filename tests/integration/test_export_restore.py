@@ -166,7 +166,7 @@ HABIT_V2 = {"id": str(UUID(int=7)), "name": "Walk", "category": "WORKOUT", "kind
 
 async def test_a_version_1_document_still_restores(api: Api) -> None:
     # given an export written before INTERVAL schedules existed
-    await api.sign_up()
+    api.as_user(await factories.user())
     v1 = {"format": "comeback-export", "version": 1, "habits": [
         {**HABIT_V2, "schedule": {"period": "WEEKLY", "weekdays": [], "timesPerWeek": 3}}]}
 

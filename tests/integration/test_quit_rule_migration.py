@@ -10,13 +10,14 @@ from uuid import UUID
 from server.accounts import tables as accounts
 from server.confidence import tables as confidence
 from server.progress import service as progress
+from tests import factories
 from tests.integration.api import Api
 
 MIGRATION = "server.confidence.piccolo_migrations.confidence_2026_12_03t12_10_00_000000"
 
 
 async def _user_with(api: Api, kind: str) -> UUID:
-    await api.sign_up()
+    api.as_user(await factories.user())
     await api.create_habit(name=f"{kind} habit", kind=kind, category="CUSTOM")
     me = UUID((await api.data("{ me { id } }"))["me"]["id"])
     await progress.recompute_user(me)
