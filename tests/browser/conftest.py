@@ -1,9 +1,11 @@
 """Browser tests: a real `comeback serve` process driven through Debian's headless Chromium.
 
-The server runs on SQLite with the embedded Redis in a temporary data dir (whatever engine
-the rest of the suite uses: the dashboard is what is under test here), seeded first with
-`comeback demo`. Playwright never downloads a browser: it drives /usr/bin/chromium, and the
-tests are skipped with a reason when that binary is missing (CI installs it with apt).
+The servers run on SQLite with the embedded Redis in a temporary data dir (whatever engine
+the rest of the suite uses: the dashboard is what is under test here): `server` for tests that make
+their own accounts, `demo_server` (with `demo_pages` and `demo_token`) seeded first with
+`comeback demo` for tests that need a full account; each starts once per worker, when first used.
+Playwright never downloads a browser: it drives /usr/bin/chromium, and the tests are skipped with
+a reason when that binary is missing (CI installs it with apt).
 """
 
 from __future__ import annotations
@@ -54,15 +56,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="package")
-def server() -> Iterator[str]:
-    """Base URL of a fresh `comeback serve`, its database holding the demo account."""
+def _serve(demo: bool) -> Iterator[str]:
+    """Base URL of a fresh `comeback serve` in its own data dir, with the demo account when asked."""
     data_dir = tempfile.mkdtemp(prefix="comeback-browser-")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     # Every test signs up or logs in from 127.0.0.1: lift the per-IP sign-in limit for this server only.
     env.update({"COMEBACK_DATA_DIR": data_dir, "COMEBACK_LOG_LEVEL": "WARNING", "COMEBACK_ENV": "development",
                 "COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE": "1000"})
-    subprocess.run([str(BIN), "demo"], env=env, check=True, timeout=180, capture_output=True)
+    if demo:  # before the server starts: the demo rewrites history, which a running server would recompute
+        subprocess.run([str(BIN), "demo"], env=env, check=True, timeout=180, capture_output=True)
     port = free_port()
     log = open(Path(data_dir) / "serve.log", "wb")
     process = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -89,6 +91,18 @@ def server() -> Iterator[str]:
             process.wait()
         log.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def server() -> Iterator[str]:
+    """A fresh server for tests that make their own accounts (no demo: seeding it takes seconds)."""
+    yield from _serve(demo=False)
+
+
+@pytest.fixture(scope="package")
+def demo_server() -> Iterator[str]:
+    """A fresh server whose database holds the demo account (`comeback demo`: ~90 days of history)."""
+    yield from _serve(demo=True)
 
 
 @pytest.fixture(scope="package")
@@ -144,6 +158,15 @@ def pages(browser: Any, server: str) -> Iterator[Pages]:
     assert not opened.errors, f"the page reported errors: {opened.errors}"
 
 
+@pytest.fixture
+def demo_pages(browser: Any, demo_server: str) -> Iterator[Pages]:
+    """Pages of the demo server (log in with `demo_token`)."""
+    opened = Pages(browser, demo_server)
+    yield opened
+    opened.close()
+    assert not opened.errors, f"the page reported errors: {opened.errors}"
+
+
 def gql(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = clients.post(base + "/graphql", json={"query": query, "variables": variables or {}}, headers=headers,
@@ -162,8 +185,8 @@ def sign_up(base: str, name: str = "Sam") -> str:
 
 
 @pytest.fixture
-def demo_token(server: str) -> str:
-    body = gql(server, 'mutation { logIn(input: {email: "demo@comeback.app", password: "comeback-demo"}) '
+def demo_token(demo_server: str) -> str:
+    body = gql(demo_server, 'mutation { logIn(input: {email: "demo@comeback.app", password: "comeback-demo"}) '
                        "{ ... on AuthPayload { token } } }")
     token: str = body["data"]["logIn"]["token"]
     return token

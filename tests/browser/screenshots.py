@@ -15,9 +15,10 @@ from tests.browser.test_dashboard import _habit_id
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_screenshots_of_the_main_views(pages: Pages, server: str, demo_token: str) -> None:
+def test_screenshots_of_the_main_views(demo_pages: Pages, demo_server: str, demo_token: str) -> None:
+    pages = demo_pages
     OUT.mkdir(parents=True, exist_ok=True)
-    walk = _habit_id(server, demo_token, "Evening walk")
+    walk = _habit_id(demo_server, demo_token, "Evening walk")
     views = {"today": "today", "habit": f"habit/{walk}", "confidence": "confidence",
              "achievements": "achievements", "program": "program", "settings": "settings"}
     written = []

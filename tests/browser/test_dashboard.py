@@ -144,8 +144,10 @@ def test_api_token_is_shown_once_copied_and_revoked(pages: Pages, server: str) -
     assert denied["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_every_view_fits_a_375_px_phone_without_sideways_scrolling(pages: Pages, server: str, demo_token: str) -> None:
-    walk = _habit_id(server, demo_token, "Evening walk")
+def test_every_view_fits_a_375_px_phone_without_sideways_scrolling(demo_pages: Pages, demo_server: str,
+                                                                   demo_token: str) -> None:
+    pages = demo_pages  # the demo account: every view full of realistic content
+    walk = _habit_id(demo_server, demo_token, "Evening walk")
     page = pages.open(viewport=PHONE, route="signup")
     routes = ["signup", "login"]
     widths = {"signup": page.evaluate("document.scrollingElement.scrollWidth")}
