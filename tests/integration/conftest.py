@@ -25,6 +25,7 @@ from piccolo.table import sort_table_classes
 from server import database
 from server.app import create_app
 from server.migrations import migrate
+from server.settings import get_settings
 from tests.integration.api import Api
 
 # Every table of every Piccolo app, rows that point at others first (a new app's tables are included).
@@ -60,7 +61,7 @@ async def configured_redis() -> AsyncIterator[redis.Redis | None]:
 
 @pytest.fixture(autouse=True)
 async def clean(migrated: None, configured_redis: redis.Redis | None) -> None:
-    """Each test starts on empty tables and (with a configured Redis) an empty Redis db.
+    """Each test starts on empty tables and an empty Redis (the configured db, or the embedded one's file).
 
     Emptied before the test rather than after it: a per-test rollback cannot work, because sibling
     GraphQL fields resolve concurrently and one connection cannot serve two queries at once; and a
@@ -73,6 +74,8 @@ async def clean(migrated: None, configured_redis: redis.Redis | None) -> None:
     # No job, event or counter of an earlier test is left (the Redis db is this worker's alone).
     if configured_redis is not None:
         await configured_redis.flushdb()
+    else:  # the embedded Redis saves its keys in the data dir when an engine stops, and loads them at the next
+        (get_settings().data_dir / "redis.rdb").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
