@@ -41,7 +41,7 @@ from arq.connections import RedisSettings
 from bench.latency import _env, start_processes, stop_processes
 from bench.machine import describe
 from server import database
-from server.jobs import enqueue_recompute
+from server.engine.queue import enqueue_recompute
 from server.migrations import migrate
 
 RESULTS = Path(__file__).parent / "results"

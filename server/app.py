@@ -16,9 +16,10 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from server import broker, database
+from server import database
 from server.csv_export import export_check_ins_csv
-from server.engine import start_engine
+from server.engine import broker
+from server.engine.lifecycle import start_engine
 from server.graphql.http import make_controller
 from server.graphql.schema import build_schema
 from server.logs import protect_secrets

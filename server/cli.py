@@ -80,8 +80,8 @@ def migrate() -> None:
 
 @main.command(help="Run background workers against REDIS_URL (recomputes, sweep, daily roll-over).")
 def worker() -> None:
-    from server.broker import redis_settings
-    from server.worker import run_worker_process
+    from server.engine.broker import redis_settings
+    from server.engine.worker import run_worker_process
 
     settings = get_settings()
     if not settings.redis_url:

@@ -22,7 +22,8 @@ from typing import Any, Protocol
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage
 
-from server import broker, clock
+from server import clock
+from server.engine import broker
 from server.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from server import live
+from server.engine import live
 from server.errors import ErrorCode
 from server.graphql.context import Context
 from server.graphql.errors import ApiError

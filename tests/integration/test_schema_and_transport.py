@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.engine import start_engine
+from server.engine.lifecycle import start_engine
 from server.graphql.schema import build_schema
 from server.habits import service
 from server.settings import get_settings

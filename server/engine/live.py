@@ -10,7 +10,7 @@ from uuid import UUID
 
 from redis.asyncio import Redis
 
-from server import broker
+from server.engine import broker
 
 log = logging.getLogger(__name__)
 

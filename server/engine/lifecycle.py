@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass
 from uuid import UUID
 
-from server import broker, events
-from server.jobs import enqueue_recompute
+from server.engine import after_commit, broker
+from server.engine.queue import enqueue_recompute
+from server.engine.worker import SupervisedWorker
 from server.settings import Settings
-from server.worker import SupervisedWorker
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Engine:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
-        events.clear()
+        after_commit.clear()
         if self.broker is not None:
             await self.broker.close()
         broker.set_current(None)
@@ -52,11 +52,9 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
     async def enqueue(user_id: UUID) -> None:
         await enqueue_recompute(current.pool, user_id)
 
-    events.on_derived_state_changed(enqueue)
+    after_commit.on_derived_state_changed(enqueue)
     engine = Engine(broker=current)
     if settings.runs_embedded_worker if run_worker is None else run_worker:
-        from server.worker import SupervisedWorker
-
         engine.worker = SupervisedWorker(current.settings)
         engine.task = asyncio.create_task(engine.worker.run(), name="comeback-worker")
     return engine
