@@ -1,4 +1,4 @@
-"""Start and stop the background engine: Redis (configured or embedded), enqueue hook, worker.
+"""Start and stop the background engine: Redis (configured or embedded), enqueue hook, live hub, worker.
 
 `comeback serve` without REDIS_URL runs the arq worker inside the server process; with
 REDIS_URL the server only enqueues and `comeback worker` processes do the work.
@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from uuid import UUID
 
-from server.engine import after_commit, broker
+from server.engine import after_commit, broker, live
 from server.engine.queue import enqueue_recompute
 from server.engine.worker import SupervisedWorker
 from server.settings import Settings
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Engine:
     broker: broker.Broker | None
+    hub: live.Hub | None = None
     worker: SupervisedWorker | None = None
     task: asyncio.Task[None] | None = None
 
@@ -35,6 +36,9 @@ class Engine:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
         after_commit.clear()
+        if self.hub is not None:
+            await self.hub.close()
+            live.set_hub(None)
         if self.broker is not None:
             await self.broker.close()
         broker.set_current(None)
@@ -53,7 +57,8 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
         await enqueue_recompute(current.pool, user_id)
 
     after_commit.on_derived_state_changed(enqueue)
-    engine = Engine(broker=current)
+    engine = Engine(broker=current, hub=live.Hub(current.pool))
+    live.set_hub(engine.hub)
     if settings.runs_embedded_worker if run_worker is None else run_worker:
         engine.worker = SupervisedWorker(current.settings)
         engine.task = asyncio.create_task(engine.worker.run(), name="comeback-worker")

@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, assert_never
 
 import strawberry
 from strawberry.types import Info
 
+from server.engine import events as live_events
 from server.engine import live
 from server.errors import ErrorCode
 from server.graphql.context import Context
@@ -87,14 +88,15 @@ class ConfidenceChanged:
 Event = Annotated[AchievementUnlocked | StepUnlocked | ConfidenceChanged, strawberry.union("Event")]
 
 
-def event_from(data: dict[str, Any]) -> Any:
-    at = datetime.fromisoformat(data["at"])
-    kind = data["type"]
-    if kind == "AchievementUnlocked":
-        return AchievementUnlocked(key=data["key"], title=data["title"], at=at)
-    if kind == "StepUnlocked":
-        return StepUnlocked(key=data["key"], title=data["title"], position=data["position"], at=at)
-    return ConfidenceChanged(score=data["score"], previous=data.get("previous"), at=at)
+def event_from(event: live_events.LiveEvent) -> AchievementUnlocked | StepUnlocked | ConfidenceChanged:
+    match event:
+        case live_events.AchievementUnlocked(key=key, title=title, at=at):
+            return AchievementUnlocked(key=key, title=title, at=at)
+        case live_events.StepUnlocked(key=key, title=title, position=position, at=at):
+            return StepUnlocked(key=key, title=title, position=position, at=at)
+        case live_events.ConfidenceChanged(score=score, previous=previous, at=at):
+            return ConfidenceChanged(score=score, previous=previous, at=at)
+    assert_never(event)
 
 
 @strawberry.type
@@ -123,15 +125,15 @@ class Subscription:
             raise ApiError(ErrorCode.UNAUTHENTICATED, "send {\"authorization\": \"Bearer <token>\"} in "
                                                       "connection_init")
         try:
-            async for data in live.listen(viewer.account.id, idle_seconds=TOKEN_RECHECK_SECONDS):
+            async for event in live.listen(viewer.account.id, idle_seconds=TOKEN_RECHECK_SECONDS):
                 # The token is checked again before every event (and while idle): a revoked or
                 # expired token gets no further event, whatever the socket's age.
                 info.context.forget_viewer()
                 current = await info.context.viewer()
                 if current is None or current.token_id != viewer.token_id:
                     raise ApiError(ErrorCode.UNAUTHENTICATED, "the token was revoked or has expired; sign in again")
-                if data is not None:
-                    yield event_from(data)
+                if event is not None:
+                    yield event_from(event)
         except (ApiError, asyncio.CancelledError, GeneratorExit):
             raise
         except Exception:  # e.g. Redis went away: say so without internals, log once

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from server.achievements import repository as awards
 from server.confidence import repository as confidence_store
 from server.confidence.score import ConfidenceResult, confidence_history
 from server.database import concurrently, write_transaction
+from server.engine.events import AchievementUnlocked, ConfidenceChanged, LiveEvent, StepUnlocked
 from server.habits.days import local_day
 from server.program import repository as unlocks
 from server.program.service import get_program
@@ -36,7 +36,7 @@ HISTORY_DAYS = 90  # days of confidence kept exact (backfill can change past day
 @dataclass
 class Outcome:
     user_id: UUID
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[LiveEvent] = field(default_factory=list)
     score: float | None = None
 
 
@@ -95,20 +95,18 @@ async def recompute_user(user_id: UUID) -> Outcome:
 
     titles = {a.key: a for a in catalogue.CATALOGUE}
     for key in won:
-        outcome.events.append({"type": "AchievementUnlocked", "key": key, "title": titles[key].title,
-                               "at": started.isoformat()})
+        outcome.events.append(AchievementUnlocked(key=key, title=titles[key].title, at=started))
     for key in opened:
         step = program.step(key)
         if step.position == 1:  # open from sign-up: recording it is bookkeeping, not news
             continue
-        outcome.events.append({"type": "StepUnlocked", "key": key, "title": step.title,
-                               "position": step.position, "at": started.isoformat()})
+        outcome.events.append(StepUnlocked(key=key, title=step.title, position=step.position, at=started))
     today_result = history[-1]
     outcome.score = today_result.score
     previous = stored.get(today_result.day)
     if previous is None or previous[0] != today_result.score:
-        outcome.events.append({"type": "ConfidenceChanged", "score": today_result.score,
-                               "previous": previous[0] if previous else None, "at": started.isoformat()})
+        outcome.events.append(ConfidenceChanged(score=today_result.score,
+                                                previous=previous[0] if previous else None, at=started))
     return outcome
 
 

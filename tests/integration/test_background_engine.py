@@ -17,6 +17,7 @@ from server.accounts import tables as accounts
 from server.achievements import repository as awards
 from server.engine import after_commit as events
 from server.engine import broker
+from server.engine.events import AchievementUnlocked, ConfidenceChanged
 from server.engine.lifecycle import Engine, start_engine
 from server.progress import service
 from server.settings import get_settings
@@ -72,12 +73,12 @@ async def test_two_recomputes_at_once_end_like_one_and_award_once(api: Api) -> N
     await api.check_in(habit["id"])
     uid = await user_id(api)
     outcomes = await asyncio.gather(service.recompute_user(uid), service.recompute_user(uid))
-    won = [e["key"] for o in outcomes for e in o.events if e["type"] == "AchievementUnlocked"]
+    won = [e.key for o in outcomes for e in o.events if isinstance(e, AchievementUnlocked)]
     stored = await awards.awarded(uid)
     assert sorted(won) == sorted(stored)  # each award announced exactly once
     assert "first-check-in" in stored
     again = await service.recompute_user(uid)
-    assert [e for e in again.events if e["type"] != "ConfidenceChanged"] == []
+    assert [e for e in again.events if not isinstance(e, ConfidenceChanged)] == []
 
 
 async def test_a_job_that_crashes_midway_writes_nothing_and_its_retry_awards_once(
@@ -102,7 +103,7 @@ async def test_a_job_that_crashes_midway_writes_nothing_and_its_retry_awards_onc
     retried = await service.recompute_user(uid)
     assert "first-check-in" in await awards.awarded(uid)
     assert not await service.still_stale(uid)
-    assert [e["key"] for e in retried.events if e["type"] == "AchievementUnlocked"].count("first-check-in") == 1
+    assert [e.key for e in retried.events if isinstance(e, AchievementUnlocked)].count("first-check-in") == 1
 
 
 async def test_redis_down_the_check_in_is_kept_and_the_sweep_catches_up(api: Api, tmp_path) -> None:  # type: ignore[no-untyped-def]

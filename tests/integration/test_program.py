@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from server.engine.events import StepUnlocked
 from server.program import repository as unlocks
 from server.progress import service
 from tests import factories
@@ -38,7 +39,7 @@ async def daily_history(api: Api, habit_id: str, days: int) -> None:
 async def recompute(api: Api) -> list[str]:
     uid = UUID((await api.data("{ me { id } }"))["me"]["id"])
     outcome = await service.recompute_user(uid)
-    return [e["key"] for e in outcome.events if e["type"] == "StepUnlocked"]
+    return [e.key for e in outcome.events if isinstance(e, StepUnlocked)]
 
 
 async def test_a_new_user_sees_step_one_and_nothing_else(api: Api) -> None:
@@ -120,6 +121,6 @@ async def test_two_recomputes_at_once_unlock_a_step_once(api: Api) -> None:
     await write(api, "awareness", "two")
     uid = UUID((await api.data("{ me { id } }"))["me"]["id"])
     outcomes = await asyncio.gather(*(service.recompute_user(uid) for _ in range(3)))
-    announced = [e["key"] for o in outcomes for e in o.events if e["type"] == "StepUnlocked"]
+    announced = [e.key for o in outcomes for e in o.events if isinstance(e, StepUnlocked)]
     assert announced == ["not-perfect"]
     assert set(await unlocks.unlocked(uid)) == {"awareness", "not-perfect"}
