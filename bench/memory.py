@@ -85,7 +85,8 @@ async def count(sql: str) -> int:
 async def one_pass(pool: Any, pid: int, ids: list[Any], samples: list[tuple[float, float]], t0: float) -> float:
     """Mark everyone stale, enqueue everyone, sample the worker until nobody is stale; returns seconds."""
     started = time.perf_counter()
-    await database.DB.run_ddl("UPDATE app_user SET stale_since = now()")
+    await database.DB.run_ddl("UPDATE app_user SET stale_version = stale_version + 1, "
+                              "stale_since = COALESCE(stale_since, now())")
     for uid in ids:
         await enqueue_recompute(pool, uid)
     while True:

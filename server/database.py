@@ -87,8 +87,9 @@ def use_this_module() -> None:
 
 
 @asynccontextmanager
-async def write_transaction() -> AsyncIterator[None]:
-    """One use case, one transaction.
+async def transaction() -> AsyncIterator[None]:
+    """The engine's transaction, with our rules; use cases open theirs through
+    `server.engine.unit_of_work.write_transaction`, which adds what must follow a commit.
 
     SQLite takes the write lock up front (IMMEDIATE), so a read-then-write use case
     never fails half-way with `database is locked`; PostgreSQL relies on constraints.

@@ -52,6 +52,13 @@ async def get_account(account_id: UUID) -> Account | None:
     return _account(row) if row else None
 
 
+async def get_account_and_versions(account_id: UUID) -> tuple[Account, int, int] | None:
+    """The account with its stale and derived versions, read in one statement (the recompute's first read)."""
+    u = tables.User
+    row = await u.select(*_ACCOUNT_COLUMNS, u.stale_version, u.derived_version).where(u.id == account_id).first()
+    return (_account(row), row["stale_version"], row["derived_version"]) if row else None
+
+
 async def find_login(email: str) -> tuple[Account, str] | None:
     row = (
         await tables.User.select(*_ACCOUNT_COLUMNS, tables.User.password_hash)
@@ -153,10 +160,14 @@ async def revoke_token(token_id: UUID, now: datetime) -> None:
     await t.update({t.revoked_at: now}).where((t.id == token_id) & t.revoked_at.is_null())
 
 
-async def mark_stale(account_id: UUID, now: datetime) -> None:
-    """Derived state (confidence, achievements, steps) must be recomputed for this user.
-
-    Always the latest change: a recompute that started before it clears nothing.
-    """
-    u = tables.User
-    await u.update({u.stale_since: now}).where(u.id == account_id)
+async def mark_stale(account_id: UUID, now: datetime) -> tuple[int, bool]:
+    """Derived state (confidence, achievements, steps) must be recomputed for this user: bump the
+    stale version, in the caller's transaction. Returns the new version, and whether the user was
+    up to date before (then nobody is recomputing them yet: the caller must see a job queued)."""
+    rows = await tables.User.raw(
+        "UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {}) "
+        "WHERE id = {} RETURNING stale_version, derived_version", now, account_id)
+    if not rows:
+        return 0, False  # no such user (deleted meanwhile): nothing to recompute
+    version, derived = rows[0]["stale_version"], rows[0]["derived_version"]
+    return version, version - derived == 1

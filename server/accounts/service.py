@@ -11,7 +11,8 @@ from server import clock
 from server.accounts import credentials, repository
 from server.accounts.emails import EMAIL_MAX, EmailRefused, canonical_email, login_key
 from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
-from server.database import is_unique_violation, write_transaction
+from server.database import is_unique_violation
+from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.settings import get_settings
 
@@ -172,10 +173,10 @@ async def update_profile(viewer: Viewer, timezone: str | None, day_start_hour: i
     if display_name is not None or clear_display_name:
         values["display_name"] = _display_name(display_name)
     if values:
-        async with write_transaction():
+        async with write_transaction() as uow:
             await repository.update_profile(viewer.account.id, values)
             # Today's boundaries moved: derived state (confidence, unlocks) must follow.
-            await repository.mark_stale(viewer.account.id, clock.now())
+            uow.mark_stale(viewer.account.id)
     account = await repository.get_account(viewer.account.id)
     assert account is not None
     return account

@@ -14,8 +14,15 @@ class User(Table, tablename="app_user"):
     timezone = Varchar(length=64, default="UTC")
     day_start_hour = Integer(default=0)
     created_at = Timestamptz()
-    # Set in the same transaction as anything that changes derived state (check-ins,
-    # skips, journal...); cleared by the recompute job. A lost job costs latency only.
+    # Derived state (confidence, awards, unlocks) is stale while stale_version > derived_version.
+    # Every change to what it derives from bumps stale_version in its own transaction (the unit of
+    # work's mark_stale); a recompute records the stale_version it read first as derived_version,
+    # compare-and-set (server/progress/repository.py: finish). Integers from one database, never
+    # clocks of different processes.
+    stale_version = Integer(default=0)
+    derived_version = Integer(default=0)
+    # When the user became stale (kept until a recompute catches up, NULL while fresh): the sweep
+    # re-enqueues users stale for more than a moment. A lost job costs latency only.
     stale_since = Timestamptz(null=True, default=None)
     # The user's local day when derived state was last computed: the daily roll-over
     # recomputes everyone whose day has changed since (strength decays without requests).

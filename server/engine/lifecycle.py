@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from uuid import UUID
 
-from server.engine import after_commit, broker, live
-from server.engine.queue import enqueue_recompute
+from server.engine import broker, live, unit_of_work
+from server.engine.queue import ensure_recomputes
 from server.engine.worker import SupervisedWorker
 from server.settings import Settings
 
@@ -35,7 +35,7 @@ class Engine:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
-        after_commit.clear()
+        unit_of_work.set_stale_handler(None)
         if self.hub is not None:
             await self.hub.close()
             live.set_hub(None)
@@ -53,10 +53,10 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
         return Engine(broker=None)
     broker.set_current(current)
 
-    async def enqueue(user_id: UUID) -> None:
-        await enqueue_recompute(current.pool, user_id)
+    async def enqueue(marks: Sequence[unit_of_work.StaleMark]) -> None:
+        await ensure_recomputes(current.pool, marks)
 
-    after_commit.on_derived_state_changed(enqueue)
+    unit_of_work.set_stale_handler(enqueue)
     engine = Engine(broker=current, hub=live.Hub(current.pool))
     live.set_hub(engine.hub)
     if settings.runs_embedded_worker if run_worker is None else run_worker:

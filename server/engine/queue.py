@@ -1,66 +1,85 @@
-"""Enqueueing background jobs over arq, after commit, coalesced per user."""
+"""Enqueueing recompute jobs on arq, coalesced per user, through arq's public API only.
+
+How a change reaches a recompute, and why no change is left behind (the races, written down):
+
+- A change bumps the user's `stale_version` in its own transaction. The recompute job reads the
+  version first, then the data, and records the version it read as `derived_version` with a
+  compare-and-set (`server/progress/repository.py: finish`): the stale mark is cleared only if the
+  version is unchanged. So a change committed after the job's first read leaves the user stale,
+  and the job sees that in the same statement; it then goes round again (at most `ROUNDS` times,
+  then hands over to a follow-up job). A job that read an older version than one already recorded
+  writes nothing at all (its results are older than the stored ones).
+- So while a user is stale, some job is responsible for them: queued (it will read later), or
+  running and bound to go round again. Only the change that makes a fresh user stale must see to
+  a job (`UnitOfWork` reports it as `became_stale`): a burst of check-ins costs one enqueue, and
+  the check-ins behind it no Redis round trip at all.
+- That change calls `ensure_recompute`: arq's `enqueue_job(_job_id="recompute:<user>")`. If that id
+  is taken, `Job.status()` tells why. Queued (or deferred for a retry): it has not read yet and will
+  see the change. In progress: it may have finished its last round before this change committed,
+  and arq keeps the id until the job returns, so one more job is queued under an id that includes
+  the new version, which no other change shares. Gone meanwhile: the id is tried once more.
+- `keep_result=0`, so an id is free again as soon as its job ends.
+- Anything lost on the way (Redis down, a process killed between commit and enqueue, a job out of
+  retries) leaves the stale mark in the database, and the sweep re-enqueues the user within
+  seconds: a lost job costs latency, never data.
+"""
 
 from __future__ import annotations
 
+import enum
 import logging
-from typing import Any
+from collections.abc import Sequence
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
 from arq.connections import ArqRedis
-from arq.constants import in_progress_key_prefix, job_key_prefix, result_key_prefix
-from arq.jobs import serialize_job
-from arq.utils import timestamp_ms
+from arq.jobs import Job, JobStatus
+
+from server.engine.unit_of_work import StaleMark
 
 log = logging.getLogger(__name__)
 
 RECOMPUTE = "recompute_user"
 
-# arq's enqueue_job (WATCH, EXISTS, MULTI/EXEC: three round trips) as one atomic script, with the
-# same keys, job encoding and expiry, so arq workers run these jobs like any other. Two slots per
-# user: the preferred one is queued when free; when it is taken by a job that is already running
-# (which may have read the data before this change committed), the other slot gets a job, so the
-# change is always recomputed. A job still waiting will read it anyway: nothing is queued then.
-_ENQUEUE = """
-local function queue(job_key, job_id)
-  redis.call('PSETEX', job_key, ARGV[1], ARGV[2])
-  redis.call('ZADD', KEYS[7], ARGV[3], job_id)
-end
-if redis.call('EXISTS', KEYS[1], KEYS[2]) == 0 then
-  queue(KEYS[1], ARGV[4])
-  return 1
-end
-if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('EXISTS', KEYS[4], KEYS[5]) == 0 then
-  queue(KEYS[4], ARGV[5])
-  return 2
-end
-return 0
-"""
+
+class Enqueued(enum.Enum):
+    QUEUED = "queued"  # a new job under the user's id
+    COALESCED = "coalesced"  # a job that has not started yet will read the change
+    FOLLOW_UP = "follow-up"  # a job was running: one more, under the change's version
 
 
-_scripts: WeakKeyDictionary[ArqRedis, Any] = WeakKeyDictionary()  # the script's handle, per pool
+def recompute_job_id(user_id: UUID, version: int | None = None) -> str:
+    """The user's one coalescing id, or a follow-up's id, unique to the version it must reach."""
+    return f"recompute:{user_id}" if version is None else f"recompute:{user_id}:v{version}"
 
 
-def recompute_job_id(user_id: UUID, follow_up: bool = False) -> str:
-    # One queued recompute per user: a burst of check-ins costs one job. A running job still
-    # holds its id, so a change made meanwhile is picked up by a follow-up under a second id.
-    return f"recompute:{user_id}:{'again' if follow_up else 'first'}"
+async def enqueue_recompute(pool: ArqRedis, user_id: UUID) -> Enqueued:
+    """Queue the user's recompute unless one is already queued or running (the sweep's call)."""
+    job = await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=recompute_job_id(user_id))
+    return Enqueued.QUEUED if job is not None else Enqueued.COALESCED
 
 
-async def enqueue_recompute(pool: ArqRedis, user_id: UUID, follow_up: bool = False) -> bool:
-    """True when a job was queued, False when a waiting job will see the change anyway (coalesced).
+async def ensure_recompute(pool: ArqRedis, user_id: UUID, version: int) -> Enqueued:
+    """See that a job reads the user's data after the change that made them stale at `version`."""
+    for _ in range(2):
+        if await enqueue_recompute(pool, user_id) is Enqueued.QUEUED:
+            return Enqueued.QUEUED
+        status = await Job(recompute_job_id(user_id), pool).status()
+        if status in (JobStatus.queued, JobStatus.deferred):
+            return Enqueued.COALESCED
+        if status is JobStatus.in_progress:
+            break
+        # not_found (or complete): the job ended between the two calls; its id is free again
+    return await follow_up(pool, user_id, version)
 
-    `follow_up` prefers the second slot: a finishing job asks for its successor in the other one."""
-    slots = [recompute_job_id(user_id, follow_up), recompute_job_id(user_id, not follow_up)]
-    now = timestamp_ms()
-    job = serialize_job(RECOMPUTE, (str(user_id),), {}, None, now, serializer=pool.job_serializer)
-    script = _scripts.get(pool)
-    if script is None:
-        script = _scripts[pool] = pool.register_script(_ENQUEUE)
-    first, second = slots
-    queued = await script(
-        keys=[job_key_prefix + first, result_key_prefix + first, in_progress_key_prefix + first,
-              job_key_prefix + second, result_key_prefix + second, in_progress_key_prefix + second,
-              pool.default_queue_name],
-        args=[pool.expires_extra_ms, job, now, first, second])
-    return bool(queued)
+
+async def follow_up(pool: ArqRedis, user_id: UUID, version: int) -> Enqueued:
+    """One more job, under an id of its own: no other change or job shares the version."""
+    job = await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=recompute_job_id(user_id, version))
+    return Enqueued.FOLLOW_UP if job is not None else Enqueued.COALESCED
+
+
+async def ensure_recomputes(pool: ArqRedis, marks: Sequence[StaleMark]) -> None:
+    """After a commit: a job for each user the change made stale (the others already have one)."""
+    for mark in marks:
+        if mark.became_stale:
+            await ensure_recompute(pool, mark.user_id, mark.version)

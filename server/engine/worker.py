@@ -30,10 +30,11 @@ CRON_JOBS = [
 
 
 def make_worker(pool: ArqRedis, *, burst: bool = False, handle_signals: bool = False,
-                max_jobs: int = 10) -> Worker:
+                max_jobs: int = 10, cron: bool = True) -> Worker:
+    """A worker on `pool` (which it closes when it stops); `cron=False` leaves out the sweep and roll-over."""
     # job_timeout bounds how long a job killed with its worker (SIGKILL, a crash) stays claimed:
     # arq lets another worker take it once its in-progress mark (job_timeout + 10 s) expires.
-    return Worker(functions=FUNCTIONS, cron_jobs=CRON_JOBS, redis_pool=pool, burst=burst,
+    return Worker(functions=FUNCTIONS, cron_jobs=CRON_JOBS if cron else [], redis_pool=pool, burst=burst,
                   handle_signals=handle_signals, max_jobs=max_jobs, keep_result=0, poll_delay=0.2,
                   job_completion_wait=10, job_timeout=get_settings().job_timeout_seconds)
 

@@ -10,10 +10,9 @@ from typing import Any
 from uuid import UUID
 
 from server import clock
-from server.accounts import repository as accounts
 from server.accounts.model import Viewer
-from server.database import is_unique_violation, write_transaction
-from server.engine import after_commit as events
+from server.database import is_unique_violation
+from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.habits import repository
 from server.habits.days import local_day
@@ -125,11 +124,10 @@ async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
     values = {"target_quantity": 1.0, "start_date": viewer.account.today(now)}
     values.update(_columns(data, viewer.account.today(now)))
     _check_kind(data.kind, values)
-    async with write_transaction():
+    async with write_transaction() as uow:
         await _room_for(viewer, 1)
         habit = await repository.insert_habit(viewer.account.id, values, now)
-        await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+        uow.mark_stale(viewer.account.id)
     return habit
 
 
@@ -145,17 +143,16 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
         rows.append((kit_key, values))
     keys = [k for k, _ in rows]
     try:
-        async with write_transaction():
+        async with write_transaction() as uow:
             existing = await repository.habits_by_kit_keys(viewer.account.id, keys)
             await _room_for(viewer, sum(k not in existing for k in keys))
             for kit_key, values in rows:
                 if kit_key not in existing:
                     await repository.insert_habit(viewer.account.id, values, now)
-            await accounts.mark_stale(viewer.account.id, now)
+                    uow.mark_stale(viewer.account.id)
     except Exception as error:
         if not is_unique_violation(error):  # a concurrent adoption won: its habits stand
             raise
-    await events.derived_state_changed(viewer.account.id)
     found = await repository.habits_by_kit_keys(viewer.account.id, keys)
     return [found[k] for k in keys if k in found]
 
@@ -182,7 +179,7 @@ async def _owned(viewer: Viewer, habit_id: UUID) -> HabitRecord:
 async def update_habit(viewer: Viewer, habit_id: UUID, data: HabitInput) -> HabitRecord:
     now = clock.now()
     values = _columns(data, viewer.account.today(now))
-    async with write_transaction():
+    async with write_transaction() as uow:
         habit = await _owned(viewer, habit_id)
         if data.kind is not None and data.kind is not habit.kind:
             # A slip and a done day are opposite meanings of the same row: history would invert.
@@ -190,19 +187,17 @@ async def update_habit(viewer: Viewer, habit_id: UUID, data: HabitInput) -> Habi
         _check_kind(habit.kind, values)
         if values:
             await repository.update_habit(habit_id, values)
-            await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+            uow.mark_stale(viewer.account.id)
     return await _owned(viewer, habit_id)
 
 
 async def set_archived(viewer: Viewer, habit_id: UUID, archived: bool) -> HabitRecord:
     now = clock.now()
-    async with write_transaction():
+    async with write_transaction() as uow:
         habit = await _owned(viewer, habit_id)
         if habit.archived != archived:
             await repository.update_habit(habit_id, {"archived_at": now if archived else None})
-            await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+            uow.mark_stale(viewer.account.id)
     return await _owned(viewer, habit_id)
 
 
@@ -228,8 +223,7 @@ async def check_in(
             raise invalid("occurredAt", "occurredAt needs a time zone offset")
         occurred_at = occurred_at.astimezone(UTC)
     try:
-        record, created = await _check_in_once(viewer, habit_id, occurred_at, qty, note, idempotency_key,
-                                               source)
+        record = await _check_in_once(viewer, habit_id, occurred_at, qty, note, idempotency_key, source)
     except Exception as error:
         if idempotency_key is None or not is_unique_violation(error):
             raise
@@ -238,8 +232,6 @@ async def check_in(
         if existing is None:  # pragma: no cover - the violating row must exist
             raise
         return _replay(existing, habit_id, occurred_at, qty, note)
-    if created:
-        await events.derived_state_changed(viewer.account.id)
     return record
 
 
@@ -253,13 +245,13 @@ def _replay(existing: CheckInRecord, habit_id: UUID, occurred_at: datetime | Non
 
 
 async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime | None, quantity: float,
-                         note: str | None, key: str | None, source: Source) -> tuple[CheckInRecord, bool]:
+                         note: str | None, key: str | None, source: Source) -> CheckInRecord:
     account = viewer.account
-    async with write_transaction():
+    async with write_transaction() as uow:
         if key is not None:
             existing = await repository.check_in_by_key(account.id, key)
             if existing is not None:
-                return _replay(existing, habit_id, occurred_at, quantity, note), False
+                return _replay(existing, habit_id, occurred_at, quantity, note)
         habit = await _owned(viewer, habit_id)
         if habit.archived:
             raise invalid("habitId", "this habit is archived; restore it to log check-ins")
@@ -275,21 +267,20 @@ async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime |
             "owner": account.id, "habit": habit_id, "occurred_at": at, "day": day, "quantity": quantity,
             "note": note, "source": source.value, "idempotency_key": key, "created_at": now,
         })
-        await accounts.mark_stale(account.id, now)
-    return record, True
+        uow.mark_stale(account.id)
+    return record
 
 
 async def undo_check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord:
     """Undo is idempotent: undoing an undone check-in returns it unchanged."""
     now = clock.now()
-    async with write_transaction():
+    async with write_transaction() as uow:
         record = await repository.get_check_in(viewer.account.id, check_in_id)
         if record is None:
             raise not_found("check-in")
         if record.undone_at is None:
             await repository.mark_undone(check_in_id, now)
-            await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+            uow.mark_stale(viewer.account.id)
     undone = await repository.get_check_in(viewer.account.id, check_in_id)
     assert undone is not None
     return undone
@@ -298,7 +289,7 @@ async def undo_check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord:
 async def set_skipped(viewer: Viewer, habit_id: UUID, day: date, skipped: bool) -> HabitRecord:
     """Skipping (sick, travelling) keeps a streak alive without adding to it; idempotent."""
     now = clock.now()
-    async with write_transaction():
+    async with write_transaction() as uow:
         habit = await _owned(viewer, habit_id)
         if day > viewer.account.today(now):
             raise DomainError(ErrorCode.OUT_OF_RANGE, "a future day cannot be skipped", "day")
@@ -308,8 +299,8 @@ async def set_skipped(viewer: Viewer, habit_id: UUID, day: date, skipped: bool) 
         exists = await repository.skip_exists(habit_id, day)
         if skipped and not exists:
             await repository.insert_skip(viewer.account.id, habit_id, day, now)
+            uow.mark_stale(viewer.account.id)
         elif not skipped and exists:
             await repository.delete_skip(habit_id, day)
-        await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+            uow.mark_stale(viewer.account.id)
     return habit

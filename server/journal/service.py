@@ -6,10 +6,8 @@ from datetime import datetime
 from uuid import UUID
 
 from server import clock
-from server.accounts import repository as accounts
 from server.accounts.model import Viewer
-from server.database import write_transaction
-from server.engine import after_commit as events
+from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.journal import repository
 from server.journal.model import JournalRecord
@@ -34,10 +32,9 @@ async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: 
         if not await is_unlocked(viewer, step_key):
             raise DomainError(ErrorCode.STEP_LOCKED, "this step is still locked", "stepKey")
     now = clock.now()
-    async with write_transaction():
+    async with write_transaction() as uow:
         record = await repository.insert(viewer.account.id, prompt, body, step_key, viewer.account.today(now), now)
-        await accounts.mark_stale(viewer.account.id, now)
-    await events.derived_state_changed(viewer.account.id)
+        uow.mark_stale(viewer.account.id)
     return record
 
 

@@ -8,10 +8,9 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from server import clock
-from server.accounts import repository as accounts
 from server.accounts.model import Viewer
-from server.database import is_unique_violation, write_transaction
-from server.engine import after_commit as events
+from server.database import is_unique_violation
+from server.engine.unit_of_work import write_transaction
 from server.errors import invalid
 from server.habits.records import CheckInRecord, Source
 from server.portability import repository
@@ -77,15 +76,13 @@ async def import_check_ins(viewer: Viewer, rows: Sequence[CheckInRow], skips: Se
             if attempt or not is_unique_violation(error):
                 raise
             continue
-        if report.committed:
-            await events.derived_state_changed(viewer.account.id)
         return report
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _import_once(viewer: Viewer, rows: Sequence[CheckInRow], skips: Sequence[SkipRow]) -> ImportReport:
     owner = viewer.account.id
-    async with write_transaction():
+    async with write_transaction() as uow:
         plan = judge_rows(rows, skips, await _snapshot(viewer, rows, skips))
         if plan.rejected:
             return ImportReport(False, False, plan.rows, plan.skips)
@@ -95,7 +92,7 @@ async def _import_once(viewer: Viewer, rows: Sequence[CheckInRow], skips: Sequen
         await repository.insert_skips([{"id": uuid4(), "owner": owner, "habit": habit_id, "day": day,
                                         "created_at": now} for _, habit_id, day in plan.new_skips])
         if plan.new_check_ins or plan.new_skips:
-            await accounts.mark_stale(owner, now)
+            uow.mark_stale(owner)
     first_by_key = {c.idempotency_key: c for c in created.values() if c.idempotency_key}
     out_rows = []
     for outcome in plan.rows:

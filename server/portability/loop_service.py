@@ -17,10 +17,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from server import clock
-from server.accounts import repository as accounts
 from server.accounts.model import Viewer
-from server.database import write_transaction
-from server.engine import after_commit as events
+from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid
 from server.habits import repository as habits
 from server.habits.days import day_start
@@ -69,10 +67,9 @@ async def import_loop(viewer: Viewer, data: bytes, dry_run: bool) -> LoopImportR
     if dry_run:
         outcomes = await _apply(viewer, plan, write=False)
     else:
-        async with write_transaction():
+        async with write_transaction() as uow:
             outcomes = await _apply(viewer, plan, write=True)
-            await accounts.mark_stale(account.id, clock.now())
-        await events.derived_state_changed(account.id)
+            uow.mark_stale(account.id)
     await asyncio.to_thread(_verify_all, outcomes, today)
     return LoopImportResult(dry_run, plan.exported_on, outcomes, plan.warnings)
 

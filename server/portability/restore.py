@@ -22,8 +22,8 @@ from server.accounts import repository as accounts
 from server.accounts.model import Viewer
 from server.accounts.service import validate_timezone
 from server.achievements import repository as achievements
-from server.database import is_unique_violation, write_transaction
-from server.engine import after_commit as events
+from server.database import is_unique_violation
+from server.engine.unit_of_work import write_transaction
 from server.habits import tables as habit_tables
 from server.habits.records import Source
 from server.habits.repository import schedule_columns
@@ -92,20 +92,17 @@ async def restore_account(viewer: Viewer, data: Any, dry_run: bool = False,
         return _report(True, writes, 0, 0)
     for attempt in range(1, _ATTEMPTS + 1):
         try:
-            report = await _restore(viewer, document, profile)
+            return await _restore(viewer, document, profile)
         except Exception as error:
             if not is_unique_violation(error) or attempt == _ATTEMPTS:
                 raise
-            continue
-        await events.derived_state_changed(viewer.account.id)
-        return report
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> RestoreReport:
-    async with write_transaction():
+    async with write_transaction() as uow:
         writes = await _plan(viewer, document, profile)
-        owner, now = viewer.account.id, clock.now()
+        owner = viewer.account.id
         await ensure_room(owner, len(writes.habits), "data")
         await repository.insert_habits(writes.habits)
         await repository.insert_check_ins(writes.check_ins)
@@ -116,7 +113,7 @@ async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) 
         awards, unlocks = await _earned_here(viewer, writes)
         awarded = await repository.restore_awards(owner, awards)
         unlocked = await repository.restore_unlocks(owner, unlocks)
-        await accounts.mark_stale(owner, now)
+        uow.mark_stale(owner)
     return _report(False, writes, awarded, unlocked)
 
 

@@ -35,17 +35,25 @@ async def load_activity(account: Account, today: date) -> Activity:
     )
 
 
-async def finish(account_id: UUID, started_at: datetime, today: date) -> None:
-    """Record the day derived for, and clear the stale mark unless something changed after this
-    recompute started: one statement, atomic on its own."""
-    await U.raw(
-        "UPDATE app_user SET derived_for = {}, "
-        "stale_since = CASE WHEN stale_since <= {} THEN NULL ELSE stale_since END WHERE id = {}",
-        today, started_at, account_id)
+async def finish(account_id: UUID, version: int, today: date) -> int | None:
+    """Record that derived state now reflects `version` (the stale version read before the
+    recompute's reads) and the day it was derived for: one statement, atomic on its own.
+
+    Compare-and-set twice over. The stale mark is cleared only if no change bumped the version
+    meanwhile. And nothing is recorded if a recompute that read a later version already finished
+    (`derived_version <= version`): run first in the recompute's transaction, a `None` here means
+    its writes must not land, since they are older than what is stored. Otherwise returns the
+    stale version now: equal to `version` when the user is up to date."""
+    rows = await U.raw(
+        "UPDATE app_user SET derived_version = {}, derived_for = {}, "
+        "stale_since = CASE WHEN stale_version = {} THEN NULL ELSE stale_since END "
+        "WHERE id = {} AND derived_version <= {} RETURNING stale_version",
+        version, today, version, account_id, version)
+    return rows[0]["stale_version"] if rows else None
 
 
 async def still_stale(account_id: UUID) -> bool:
-    return await U.exists().where((U.id == account_id) & U.stale_since.is_not_null())
+    return await U.exists().where((U.id == account_id) & (U.stale_version > U.derived_version))
 
 
 async def stale_users(older_than: datetime, limit: int) -> list[UUID]:
@@ -60,9 +68,18 @@ async def day_boundaries() -> list[tuple[str, int]]:
     return [(r["timezone"], r["day_start_hour"]) for r in rows]
 
 
-async def mark_rolled_over(timezone: str, day_start_hour: int, today: date, now: datetime) -> None:
-    """Users of this zone whose derived state is from an earlier day become stale."""
-    await U.update({U.stale_since: now}).where(
-        (U.timezone == timezone) & (U.day_start_hour == day_start_hour) & U.stale_since.is_null()
-        & (U.derived_for.is_null() | (U.derived_for < today)))
+async def mark_rolled_over(timezone: str, day_start_hour: int, today: date,
+                           now: datetime) -> list[tuple[UUID, int, bool]]:
+    """Users of this zone whose derived state is from an earlier day become stale (their version is
+    bumped even if they already were, so a recompute still running on yesterday goes round again).
+    Returns (user, new version, up to date before) for each."""
+    rows = await U.raw(
+        "UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {}) "
+        "WHERE timezone = {} AND day_start_hour = {} AND (derived_for IS NULL OR derived_for < {}) "
+        "RETURNING id, stale_version, derived_version", now, timezone, day_start_hour, today)
+    return [(_uuid(r["id"]), r["stale_version"], r["stale_version"] - r["derived_version"] == 1) for r in rows]
 
+
+def _uuid(value: object) -> UUID:
+    # asyncpg returns UUIDs; SQLite returns the stored text.
+    return value if isinstance(value, UUID) else UUID(str(value))

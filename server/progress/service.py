@@ -20,8 +20,9 @@ from server.achievements import catalogue
 from server.achievements import repository as awards
 from server.confidence import repository as confidence_store
 from server.confidence.score import ConfidenceResult, confidence_history
-from server.database import concurrently, write_transaction
+from server.database import concurrently
 from server.engine.events import AchievementUnlocked, ConfidenceChanged, LiveEvent, StepUnlocked
+from server.engine.unit_of_work import StaleMark, write_transaction
 from server.habits.days import local_day
 from server.program import repository as unlocks
 from server.program.service import get_program
@@ -38,6 +39,16 @@ class Outcome:
     user_id: UUID
     events: list[LiveEvent] = field(default_factory=list)
     score: float | None = None
+    version: int = 0  # the stale version read before everything else
+    # The stale version once the results were recorded; None when nothing was recorded because a
+    # recompute that read a later version had already finished (or the user is gone).
+    stale_version: int | None = None
+    skipped: bool = False  # asked only if stale, and the user was up to date
+
+    @property
+    def still_stale(self) -> bool:
+        """A change landed after this recompute's first read: it must go round again."""
+        return self.stale_version is not None and self.stale_version != self.version
 
 
 def components_json(result: ConfidenceResult) -> str:
@@ -60,11 +71,18 @@ def changed_days(history: Sequence[ConfidenceResult],
     return changed
 
 
-async def recompute_user(user_id: UUID) -> Outcome:
+async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outcome:
+    """Recompute and store the user's derived state; with `only_if_stale`, only if it is stale."""
     started = clock.now()
     outcome = Outcome(user_id)
-    account = await accounts.get_account(user_id)
-    if account is None:
+    # The stale version is read first, on its own: every change it counts is committed, so the
+    # reads below see them all (and perhaps later ones, which finish() then notices).
+    found = await accounts.get_account_and_versions(user_id)
+    if found is None:
+        return outcome
+    account, outcome.version, derived = found
+    if only_if_stale and outcome.version == derived:
+        outcome.skipped = True
         return outcome
     today = account.today(started)
     # The reads do not depend on each other: on PostgreSQL their round trips overlap.
@@ -82,16 +100,23 @@ async def recompute_user(user_id: UUID) -> Outcome:
     confidence_by_day = {r.day: r.score for r in history}
     new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
 
+    won: list[str] = []
+    opened: list[str] = []
     if changed or to_award or new_steps:
         async with write_transaction():
-            await confidence_store.upsert_days(user_id, changed, started)
-            won = await awards.award(user_id, to_award, started)
-            opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
-            await repository.finish(user_id, started, today)
+            # The compare-and-set first: on PostgreSQL it takes the user's row lock, so two
+            # recomputes of one user record one after the other, and one that read an older
+            # version than the other writes nothing at all.
+            outcome.stale_version = await repository.finish(user_id, outcome.version, today)
+            if outcome.stale_version is not None:
+                await confidence_store.upsert_days(user_id, changed, started)
+                won = await awards.award(user_id, to_award, started)
+                opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
     else:
         # Nothing to write but the bookkeeping: one statement, atomic on its own.
-        won, opened = [], []
-        await repository.finish(user_id, started, today)
+        outcome.stale_version = await repository.finish(user_id, outcome.version, today)
+    if outcome.stale_version is None:
+        return outcome  # a later recompute's results stand; announcing ours would be out of order
 
     titles = {a.key: a for a in catalogue.CATALOGUE}
     for key in won:
@@ -115,18 +140,21 @@ async def stale_users(limit: int = 500, grace: timedelta = timedelta(seconds=2))
     return await repository.stale_users(clock.now() - grace, limit)
 
 
-async def roll_over() -> int:
-    """Mark stale everyone whose local day changed since their last recompute; returns zones checked."""
+async def roll_over() -> tuple[int, list[StaleMark]]:
+    """Mark stale everyone whose local day changed since their last recompute; returns the zones
+    checked and the marks (those that made a user stale need a job)."""
     now = clock.now()
     pairs = await repository.day_boundaries()
+    marks: list[StaleMark] = []
     for zone, hour in pairs:
         try:
             today = local_day(now, ZoneInfo(zone), hour)
         except Exception:  # an unknown zone in old data must not stop the others
             log.warning("skipping unknown time zone %r in roll-over", zone)
             continue
-        await repository.mark_rolled_over(zone, hour, today, now)
-    return len(pairs)
+        marks += [StaleMark(uid, version, became_stale)
+                  for uid, version, became_stale in await repository.mark_rolled_over(zone, hour, today, now)]
+    return len(pairs), marks
 
 
 async def still_stale(user_id: UUID) -> bool:

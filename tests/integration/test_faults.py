@@ -33,6 +33,7 @@ import httpx
 import pytest
 import redis
 
+from server.engine.queue import recompute_job_id
 from tests import clients
 from tests.integration.processes import Process, Server, suite_env
 from tests.integration.throwaway import ThrowawayPostgres, ThrowawayRedis
@@ -216,7 +217,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_nothing_is_awarded_twice(stack:
         user = client.sign_up()
         start = datetime.now(UTC).date() - timedelta(days=700)
         habits = [client.habit(start=start.isoformat()) for _ in range(3)]
-        in_progress = f"arq:in-progress:recompute:{user}:first"
+        in_progress = f"arq:in-progress:{recompute_job_id(uuid.UUID(user))}"  # arq's mark of a running job
         first.start()
         killed_mid_job = False
         for attempt in range(6):

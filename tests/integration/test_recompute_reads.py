@@ -1,7 +1,7 @@
 """The recompute's faster reads and bookkeeping say exactly what the plain queries say (issue 8).
 
 On PostgreSQL `habits_with_logs` is one lateral query; on SQLite it is list_habits + logs_for
-themselves. `finish` is one UPDATE where it used to be two.
+themselves. `finish` is one UPDATE, a compare-and-set on the stale version.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 from server.accounts import tables as accounts
+from server.engine.unit_of_work import write_transaction
 from server.habits import repository as habits
 from server.habits import tables
 from server.progress import repository as progress
@@ -67,17 +68,29 @@ async def test_habits_with_logs_matches_list_habits_and_logs_for() -> None:
     assert all(isinstance(d, date) and isinstance(q, float) for log in logs.values() for d, q in log.quantities.items())
 
 
-async def test_finish_records_the_day_and_clears_only_an_older_stale_mark() -> None:
+async def test_finish_clears_the_stale_mark_only_for_the_version_read_and_never_goes_back() -> None:
     U = accounts.User
-    earlier, later = await _user(), await _user()
-    started = NOW
-    await U.update({U.stale_since: started - timedelta(seconds=1)}).where(U.id == earlier)
-    await U.update({U.stale_since: started + timedelta(seconds=1)}).where(U.id == later)  # changed meanwhile
+    uid = await _user()
+    # given a user made stale by two changes (versions 1 and 2)
+    for _ in range(2):
+        async with write_transaction() as uow:
+            uow.mark_stale(uid)
 
-    for uid in (earlier, later):
-        await progress.finish(uid, started, NOW.date())
+    async def row() -> tuple[int, int, bool, date | None]:
+        r = await U.select(U.stale_version, U.derived_version, U.stale_since, U.derived_for).where(U.id == uid).first()
+        assert r is not None
+        return r["stale_version"], r["derived_version"], r["stale_since"] is not None, r["derived_for"]
 
-    rows = {r["id"]: r for r in await U.select(U.id, U.stale_since, U.derived_for)}
-    assert rows[earlier]["stale_since"] is None and rows[earlier]["derived_for"] == NOW.date()
-    assert rows[later]["stale_since"] == started + timedelta(seconds=1)
-    assert rows[later]["derived_for"] == NOW.date()
+    assert await row() == (2, 0, True, None)
+    # a recompute that read version 1 records it, but the user stays stale (version 2 came after)
+    assert await progress.finish(uid, 1, NOW.date()) == 2
+    assert await row() == (2, 1, True, NOW.date())
+    # one that read version 2 brings the user up to date
+    assert await progress.finish(uid, 2, NOW.date() + timedelta(days=1)) == 2
+    assert await row() == (2, 2, False, NOW.date() + timedelta(days=1))
+    # one that read version 1 and finishes last records nothing: what is stored is newer
+    assert await progress.finish(uid, 1, NOW.date()) is None
+    assert await row() == (2, 2, False, NOW.date() + timedelta(days=1))
+    # a recompute of an up-to-date user (the same version again) keeps it so
+    assert await progress.finish(uid, 2, NOW.date() + timedelta(days=1)) == 2
+    assert await row() == (2, 2, False, NOW.date() + timedelta(days=1))
