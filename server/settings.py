@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = 60
     # The arq worker runs inside `serve` when no REDIS_URL is configured; this forces it either way.
     embedded_worker: bool | None = None
+    # How often a worker asks Redis for queued jobs (one Redis command per poll while idle). Jobs we
+    # queue start at once (the worker is woken on enqueue); the poll finds anything else: retries,
+    # and jobs queued while a worker was not listening (bench/README.md measures both).
+    worker_poll_seconds: float = Field(default=0.5, gt=0, le=5)
     # Requests per minute per API token (all authenticated requests), per client IP for anonymous
     # requests, and signUp/logIn attempts per minute per client IP; 0 disables a limit. Counted in
     # Redis, or per process while Redis is down.

@@ -19,6 +19,10 @@ How a change reaches a recompute, and why no change is left behind (the races, w
   and arq keeps the id until the job returns, so one more job is queued under an id that includes
   the new version, which no other change shares. Gone meanwhile: the id is tried once more.
 - `keep_result=0`, so an id is free again as soon as its job ends.
+- Every job queued here is announced on `WAKE_CHANNEL` (Redis pub/sub), and each worker starts it at
+  once through arq's public `Worker.start_jobs` instead of waiting for its next poll of the queue
+  (`server.engine.worker`). A missed announcement costs one poll delay; two workers woken for one job
+  race on arq's own in-progress mark, and one runs it.
 - Anything lost on the way (Redis down, a process killed between commit and enqueue, a job out of
   retries) leaves the stale mark in the database, and the sweep re-enqueues the user within
   seconds: a lost job costs latency, never data.
@@ -39,6 +43,7 @@ from server.engine.unit_of_work import StaleMark
 log = logging.getLogger(__name__)
 
 RECOMPUTE = "recompute_user"
+WAKE_CHANNEL = "comeback:jobs:queued"
 
 
 class Enqueued(enum.Enum):
@@ -54,8 +59,8 @@ def recompute_job_id(user_id: UUID, version: int | None = None) -> str:
 
 async def enqueue_recompute(pool: ArqRedis, user_id: UUID) -> Enqueued:
     """Queue the user's recompute unless one is already queued or running (the sweep's call)."""
-    job = await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=recompute_job_id(user_id))
-    return Enqueued.QUEUED if job is not None else Enqueued.COALESCED
+    queued = await _enqueue(pool, recompute_job_id(user_id), user_id)
+    return Enqueued.QUEUED if queued else Enqueued.COALESCED
 
 
 async def ensure_recompute(pool: ArqRedis, user_id: UUID, version: int) -> Enqueued:
@@ -74,8 +79,18 @@ async def ensure_recompute(pool: ArqRedis, user_id: UUID, version: int) -> Enque
 
 async def follow_up(pool: ArqRedis, user_id: UUID, version: int) -> Enqueued:
     """One more job, under an id of its own: no other change or job shares the version."""
-    job = await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=recompute_job_id(user_id, version))
-    return Enqueued.FOLLOW_UP if job is not None else Enqueued.COALESCED
+    queued = await _enqueue(pool, recompute_job_id(user_id, version), user_id)
+    return Enqueued.FOLLOW_UP if queued else Enqueued.COALESCED
+
+
+async def _enqueue(pool: ArqRedis, job_id: str, user_id: UUID) -> bool:
+    if await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=job_id) is None:
+        return False
+    try:
+        await pool.publish(WAKE_CHANNEL, job_id)
+    except Exception:  # queued all the same: a worker's next poll finds it
+        log.debug("could not announce %s", job_id, exc_info=True)
+    return True
 
 
 async def ensure_recomputes(pool: ArqRedis, marks: Sequence[StaleMark]) -> None:

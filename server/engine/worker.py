@@ -13,10 +13,13 @@ from redis.exceptions import RedisError
 
 from server import database
 from server.engine.jobs import MAX_TRIES, recompute_user, roll_over, sweep
-from server.engine.queue import RECOMPUTE
+from server.engine.queue import RECOMPUTE, WAKE_CHANNEL
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+# What a lost Redis looks like: redis-py's errors, or the socket's.
+REDIS_DOWN = (RedisError, OSError)
 
 SWEEP_SECONDS = {0, 10, 20, 30, 40, 50}
 
@@ -30,27 +33,50 @@ CRON_JOBS = [
 
 
 def make_worker(pool: ArqRedis, *, burst: bool = False, handle_signals: bool = False,
-                max_jobs: int = 10, cron: bool = True) -> Worker:
+                max_jobs: int = 10, cron: bool = True, poll_seconds: float | None = None) -> Worker:
     """A worker on `pool` (which it closes when it stops); `cron=False` leaves out the sweep and roll-over."""
     # job_timeout bounds how long a job killed with its worker (SIGKILL, a crash) stays claimed:
     # arq lets another worker take it once its in-progress mark (job_timeout + 10 s) expires.
+    settings = get_settings()
     return Worker(functions=FUNCTIONS, cron_jobs=CRON_JOBS if cron else [], redis_pool=pool, burst=burst,
-                  handle_signals=handle_signals, max_jobs=max_jobs, keep_result=0, poll_delay=0.2,
-                  job_completion_wait=10, job_timeout=get_settings().job_timeout_seconds)
+                  handle_signals=handle_signals, max_jobs=max_jobs, keep_result=0,
+                  poll_delay=poll_seconds or settings.worker_poll_seconds,
+                  job_completion_wait=10, job_timeout=settings.job_timeout_seconds)
 
 
-# What a lost Redis looks like: redis-py's errors, or the socket's.
-REDIS_DOWN = (RedisError, OSError)
+async def start_when_queued(worker: Worker) -> None:
+    """Start each job announced on WAKE_CHANNEL at once (arq's public `Worker.start_jobs`), instead of
+    at the worker's next poll of the queue; the poll stays, for anything announced while this was
+    not listening. Runs until cancelled, listening again after a lost connection."""
+    while True:
+        pubsub = worker.pool.pubsub()
+        try:
+            await pubsub.subscribe(WAKE_CHANNEL)
+            while True:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+                if message is not None and message.get("type") == "message":
+                    # Waits for a free job slot when the worker is busy, as the poll would.
+                    await worker.start_jobs([message["data"]])
+        except REDIS_DOWN as error:
+            log.info("not woken on enqueue until Redis answers again (%r); polling meanwhile", error)
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await asyncio.sleep(1.0)
+
+
 
 
 class SupervisedWorker:
-    """An arq worker that outlives Redis restarts: when Redis goes away it waits for it to answer
-    again and starts polling anew. Nothing is lost meanwhile: check-ins are in the database, their
+    """An arq worker, woken when a job is queued, that outlives Redis restarts: when Redis goes away
+    it waits for it to answer again and starts anew. Nothing is lost meanwhile: check-ins are in the database, their
     users stay marked stale, and the sweep re-enqueues them once Redis is back."""
 
-    def __init__(self, redis: RedisSettings, *, handle_signals: bool = False) -> None:
+    def __init__(self, redis: RedisSettings, *, handle_signals: bool = False,
+                 poll_seconds: float | None = None) -> None:
         self.redis = redis
         self.handle_signals = handle_signals
+        self.poll_seconds = poll_seconds
         self.worker: Worker | None = None
         self._stopping = False
 
@@ -58,13 +84,15 @@ class SupervisedWorker:
         delay = 0.5
         while not self._stopping:
             try:
-                self.worker = make_worker(await create_pool(self.redis, retry=0), handle_signals=self.handle_signals)
+                self.worker = make_worker(await create_pool(self.redis, retry=0), handle_signals=self.handle_signals,
+                                          poll_seconds=self.poll_seconds)
             except REDIS_DOWN as error:
                 log.warning("Redis unreachable (%r); the worker retries in %.1f s", error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
             delay = 0.5
+            waker = asyncio.create_task(start_when_queued(self.worker), name="comeback-worker-wake")
             try:
                 await self.worker.async_run()
                 return  # stopped on purpose (a signal, or burst mode)
@@ -78,6 +106,9 @@ class SupervisedWorker:
                 log.exception("the worker stopped unexpectedly; it starts again in %.1f s", delay)
                 await asyncio.sleep(delay)
             finally:
+                waker.cancel()
+                with contextlib.suppress(BaseException):
+                    await waker
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.worker.close(), timeout=15)
 

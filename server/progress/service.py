@@ -20,7 +20,7 @@ from server.achievements import catalogue
 from server.achievements import repository as awards
 from server.confidence import repository as confidence_store
 from server.confidence.score import ConfidenceResult, confidence_history
-from server.database import concurrently
+from server.database import concurrently, reads_together
 from server.engine.events import AchievementUnlocked, ConfidenceChanged, LiveEvent, StepUnlocked
 from server.engine.unit_of_work import StaleMark, write_transaction
 from server.habits.days import local_day
@@ -75,23 +75,24 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
     """Recompute and store the user's derived state; with `only_if_stale`, only if it is stale."""
     started = clock.now()
     outcome = Outcome(user_id)
-    # The stale version is read first, on its own: every change it counts is committed, so the
-    # reads below see them all (and perhaps later ones, which finish() then notices).
-    found = await accounts.get_account_and_versions(user_id)
-    if found is None:
-        return outcome
-    account, outcome.version, derived = found
-    if only_if_stale and outcome.version == derived:
-        outcome.skipped = True
-        return outcome
-    today = account.today(started)
-    # The reads do not depend on each other: on PostgreSQL their round trips overlap.
-    activity, stored, unlocked, awarded_before = await concurrently(
-        repository.load_activity(account, today),
-        confidence_store.scores_since(user_id, today - timedelta(days=HISTORY_DAYS - 1)),
-        unlocks.unlocked(user_id),
-        awards.awarded(user_id),
-    )
+    async with reads_together():
+        # The stale version is read first, on its own: every change it counts is committed, so the
+        # reads below see them all (and perhaps later ones, which finish() then notices).
+        found = await accounts.get_account_and_versions(user_id)
+        if found is None:
+            return outcome
+        account, outcome.version, derived = found
+        if only_if_stale and outcome.version == derived:
+            outcome.skipped = True
+            return outcome
+        today = account.today(started)
+        # The reads do not depend on each other: on PostgreSQL their round trips overlap.
+        activity, stored, unlocked, awarded_before = await concurrently(
+            repository.load_activity(account, today),
+            confidence_store.scores_since(user_id, today - timedelta(days=HISTORY_DAYS - 1)),
+            unlocks.unlocked(user_id),
+            awards.awarded(user_id),
+        )
     history = confidence_history(activity, HISTORY_DAYS)
     changed = changed_days(history, stored)
     progress = catalogue.progress(activity)

@@ -37,7 +37,7 @@ async def run_queued(engine: Engine) -> int:
     """Run every queued job (and the jobs those queue) to the end with arq's burst worker, without
     the periodic sweep and roll-over; returns the number of jobs completed (a failed one raises)."""
     assert engine.broker is not None
-    worker = make_worker(await create_pool(engine.broker.settings), burst=True, cron=False)
+    worker = make_worker(await create_pool(engine.broker.settings), burst=True, cron=False, poll_seconds=0.01)
     try:
         return await worker.run_check()
     finally:

@@ -348,6 +348,39 @@ async def test_enqueueing_coalesces_into_a_waiting_job_and_follows_up_a_running_
         assert await enqueue_recompute(pool, uid) is Enqueued.QUEUED
 
 
+async def test_a_queued_job_starts_at_once_not_at_the_next_poll(api: Api) -> None:
+    from server.engine.queue import WAKE_CHANNEL
+    from server.engine.worker import SupervisedWorker
+
+    async with engine_without_worker() as engine:
+        assert engine.broker is not None
+        await api.sign_up()
+        habit = await api.create_habit(name="Walk")
+        uid = await user_id(api)
+        await run_queued(engine)
+        # given a worker that polls its queue only every 30 s (its first poll is at start-up)
+        supervised = SupervisedWorker(engine.broker.settings, poll_seconds=30)
+        running = asyncio.create_task(supervised.run())
+        try:
+            for _ in range(500):  # until it listens for announcements
+                if (await pool_of(engine).pubsub_numsub(WAKE_CHANNEL))[0][1]:
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)  # and is past its start-up poll
+            assert engine.hub is not None
+            async with engine.hub.inbox(uid) as inbox:
+                # when a check-in queues a recompute
+                await api.check_in(habit["id"])
+                # then it runs at once, not 30 s later: its events arrive and its results are stored
+                await asyncio.wait_for(inbox.get(), 5)
+            assert not await service.still_stale(uid)
+            assert await is_awarded(api, "first-check-in")
+        finally:
+            await supervised.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(running, 15)
+
+
 async def test_a_worker_whose_polling_loop_breaks_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
     from server.engine import worker as worker_module
 
