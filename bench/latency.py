@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,9 @@ async def measure(checkins: int, database_url: str | None = None, redis_url: str
     client = _Client(url)
     try:
         await _wait_healthy(url, processes, log)
-        signed = await client.gql('mutation { signUp(input: {email: "latency@example.com", password: '
-                                  '"a long passphrase", timezone: "UTC"}) { ... on AuthPayload { token } } }')
+        signed = await client.gql('mutation($e: String!) { signUp(input: {email: $e, password: '
+                                  '"a long passphrase", timezone: "UTC"}) { ... on AuthPayload { token } } }',
+                                  {"e": f"latency-{uuid.uuid4().hex[:12]}@example.com"})
         client.token = signed["signUp"]["token"]
         habit = (await client.gql('mutation { habitCreate(input: {name: "Walk", category: WORKOUT, '
                                   'schedule: {period: DAILY}}) { ... on Habit { id } } }'))["habitCreate"]["id"]

@@ -195,9 +195,9 @@ async def main() -> None:
                   f"{latency['check_ins']} check-ins, each followed by its undo; ms from the mutation's response to "
                   "the ConfidenceChanged event (the query agreed with the event "
                   f"{latency['check_ins'] - latency['query_disagreed_with_event']}/{latency['check_ins']} times)", "",
-                  "| | p50 | p90 | p99 | max |", "|---|---|---|---|---|",
-                  f"| habitCheckIn | {c['p50']:.0f} | {c['p90']:.0f} | {c['p99']:.0f} | {c['max']:.0f} |",
-                  f"| checkInUndo | {u['p50']:.0f} | {u['p90']:.0f} | {u['p99']:.0f} | {u['max']:.0f} |"]
+                  "| | min | p50 | p90 | p99 | max |", "|---|---|---|---|---|---|",
+                  *(f"| {label} | " + " | ".join(f"{ms[k]:.0f}" for k in ("min", "p50", "p90", "p99", "max")) + " |"
+                    for label, ms in (("habitCheckIn", c), ("checkInUndo", u)))]
     md = "\n".join(lines) + "\n"
     (RESULTS / f"{name}.md").write_text(md)
     print(md)

@@ -5,6 +5,7 @@ Why a recompute goes round again, and when it hands over: see `server.engine.que
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from uuid import UUID
@@ -19,9 +20,13 @@ from server.progress import service
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5
-# Rounds one job makes while changes keep landing under it; then a follow-up job takes over, so a
-# user who never stops changing things cannot hold one worker slot forever.
+# Rounds one job makes while changes keep landing under it, with a pause before each further round
+# so that a burst of changes is recomputed once, not once per change; then a follow-up job takes
+# over a little later, so a user who never stops changing things neither holds a worker slot nor
+# keeps a worker recomputing back to back (bench/README.md: what a burst of check-ins costs).
 ROUNDS = 3
+SETTLE_SECONDS = 0.1
+HAND_OVER_SECONDS = 0.5
 
 
 async def recompute_user(ctx: dict[str, Any], user_id: str) -> int:
@@ -29,6 +34,8 @@ async def recompute_user(ctx: dict[str, Any], user_id: str) -> int:
     uid = UUID(user_id)
     redis: ArqRedis = ctx["redis"]
     for round_ in range(1, ROUNDS + 1):
+        if round_ > 1:
+            await asyncio.sleep(SETTLE_SECONDS)
         try:
             outcome = await service.recompute_user(uid, only_if_stale=True)
         except Exception as error:
@@ -45,7 +52,7 @@ async def recompute_user(ctx: dict[str, Any], user_id: str) -> int:
         if not outcome.still_stale:
             return round_
     assert outcome.stale_version is not None  # still stale: it was recorded, and moved on since
-    await follow_up(redis, uid, outcome.stale_version)
+    await follow_up(redis, uid, outcome.stale_version, defer=HAND_OVER_SECONDS)
     return ROUNDS
 
 

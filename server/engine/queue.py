@@ -77,15 +77,17 @@ async def ensure_recompute(pool: ArqRedis, user_id: UUID, version: int) -> Enque
     return await follow_up(pool, user_id, version)
 
 
-async def follow_up(pool: ArqRedis, user_id: UUID, version: int) -> Enqueued:
+async def follow_up(pool: ArqRedis, user_id: UUID, version: int, *, defer: float | None = None) -> Enqueued:
     """One more job, under an id of its own: no other change or job shares the version."""
-    queued = await _enqueue(pool, recompute_job_id(user_id, version), user_id)
+    queued = await _enqueue(pool, recompute_job_id(user_id, version), user_id, defer)
     return Enqueued.FOLLOW_UP if queued else Enqueued.COALESCED
 
 
-async def _enqueue(pool: ArqRedis, job_id: str, user_id: UUID) -> bool:
-    if await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=job_id) is None:
+async def _enqueue(pool: ArqRedis, job_id: str, user_id: UUID, defer: float | None = None) -> bool:
+    if await pool.enqueue_job(RECOMPUTE, str(user_id), _job_id=job_id, _defer_by=defer) is None:
         return False
+    if defer:
+        return True  # not due yet: a worker's poll starts it when it is
     try:
         await pool.publish(WAKE_CHANNEL, job_id)
     except Exception:  # queued all the same: a worker's next poll finds it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 
 from arq import create_pool, cron, func
 from arq.connections import ArqRedis, RedisSettings
@@ -54,8 +55,9 @@ async def start_when_queued(worker: Worker) -> None:
             await pubsub.subscribe(WAKE_CHANNEL)
             while True:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
-                if message is not None and message.get("type") == "message":
-                    # Waits for a free job slot when the worker is busy, as the poll would.
+                if message is not None and message.get("type") == "message" and worker.allow_pick_jobs:
+                    # Waits for a free job slot when the worker is busy, as the poll would; and
+                    # stops with the poll when the worker is stopping (allow_pick_jobs).
                     await worker.start_jobs([message["data"]])
         except REDIS_DOWN as error:
             log.info("not woken on enqueue until Redis answers again (%r); polling meanwhile", error)
@@ -69,8 +71,8 @@ async def start_when_queued(worker: Worker) -> None:
 
 class SupervisedWorker:
     """An arq worker, woken when a job is queued, that outlives Redis restarts: when Redis goes away
-    it waits for it to answer again and starts anew. Nothing is lost meanwhile: check-ins are in the database, their
-    users stay marked stale, and the sweep re-enqueues them once Redis is back."""
+    it waits for it to answer again and starts anew. Nothing is lost meanwhile: check-ins are in the
+    database, their users stay marked stale, and the sweep re-enqueues them once Redis is back."""
 
     def __init__(self, redis: RedisSettings, *, handle_signals: bool = False,
                  poll_seconds: float | None = None) -> None:
@@ -79,23 +81,39 @@ class SupervisedWorker:
         self.poll_seconds = poll_seconds
         self.worker: Worker | None = None
         self._stopping = False
+        self._running = False
+        self._stopped = asyncio.Event()
 
     async def run(self) -> None:
+        """Run until stopped (`stop()`, or a signal with `handle_signals`)."""
+        self._running = True
+        try:
+            await self._supervise()
+        finally:
+            self._stopped.set()
+
+    async def _supervise(self) -> None:
         delay = 0.5
         while not self._stopping:
             try:
-                self.worker = make_worker(await create_pool(self.redis, retry=0), handle_signals=self.handle_signals,
-                                          poll_seconds=self.poll_seconds)
+                worker = make_worker(await create_pool(self.redis, retry=0), handle_signals=self.handle_signals,
+                                     poll_seconds=self.poll_seconds)
             except REDIS_DOWN as error:
                 log.warning("Redis unreachable (%r); the worker retries in %.1f s", error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
-            delay = 0.5
-            waker = asyncio.create_task(start_when_queued(self.worker), name="comeback-worker-wake")
+            self.worker, delay = worker, 0.5
+            waker = asyncio.create_task(start_when_queued(worker), name="comeback-worker-wake")
             try:
-                await self.worker.async_run()
-                return  # stopped on purpose (a signal, or burst mode)
+                await worker.async_run()
+                return  # burst mode: the queue is empty
+            except asyncio.CancelledError:
+                # arq cancels its main task when it stops on a signal (or on stop()), once the running
+                # jobs finished or its job_completion_wait ran out; anything else cancelling us goes on.
+                if self._stopping or not worker.allow_pick_jobs:
+                    return
+                raise
             except REDIS_DOWN as error:
                 log.warning("lost Redis (%r); jobs pause until it is back", error)
             except Exception:
@@ -109,23 +127,26 @@ class SupervisedWorker:
                 waker.cancel()
                 with contextlib.suppress(BaseException):
                     await waker
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self.worker.close(), timeout=15)
+                # A job still running is cancelled here, and arq runs it again later (its stale mark
+                # stays); its cancellation is the job's, not ours.
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(worker.close(), timeout=15)
 
     async def stop(self) -> None:
-        """Stop polling and let running jobs finish (up to the worker's job_completion_wait)."""
+        """Stop taking jobs, let running ones finish (up to the worker's job_completion_wait), stop."""
         self._stopping = True
-        if self.worker is not None:
-            with contextlib.suppress(Exception):
-                await self.worker.close()
+        worker = self.worker
+        if worker is not None and worker.allow_pick_jobs:
+            worker.handle_sig_wait_for_completion(signal.SIGTERM)  # arq's own graceful stop
+        if self._running:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), timeout=30)
 
 
 async def run_worker_process(redis: RedisSettings) -> None:
     """`comeback worker`: own database pool, signal handling for a graceful stop, survives Redis restarts."""
     await database.start()
     try:
-        await SupervisedWorker(redis, handle_signals=True).run()
-    except asyncio.CancelledError:
-        pass  # SIGTERM/SIGINT: arq cancels its main task once running jobs finished
+        await SupervisedWorker(redis, handle_signals=True).run()  # returns on SIGTERM/SIGINT, jobs finished
     finally:
         await database.stop()

@@ -381,6 +381,41 @@ async def test_a_queued_job_starts_at_once_not_at_the_next_poll(api: Api) -> Non
                 await asyncio.wait_for(running, 15)
 
 
+async def test_stopping_the_worker_lets_the_running_job_finish(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.engine.worker import SupervisedWorker
+
+    async with engine_without_worker() as engine:
+        assert engine.broker is not None
+        await api.sign_up()
+        habit = await api.create_habit(name="Walk")
+        uid = await user_id(api)
+        await run_queued(engine)
+        running_job = asyncio.Event()
+        real = progress_repository.load_activity
+
+        async def slow(account: Any, today: Any) -> Activity:
+            running_job.set()
+            await asyncio.sleep(0.5)
+            return await real(account, today)
+
+        monkeypatch.setattr(progress_repository, "load_activity", slow)
+        supervised = SupervisedWorker(engine.broker.settings)
+        task = asyncio.create_task(supervised.run())
+        try:
+            await api.check_in(habit["id"])
+            await asyncio.wait_for(running_job.wait(), 5)
+            # when the worker is stopped (the app's shutdown) in the middle of a job
+            await supervised.stop()
+            # then it stopped cleanly, after the job finished and recorded its results
+            assert task.done() and task.exception() is None
+            assert not await service.still_stale(uid)
+            assert await is_awarded(api, "first-check-in")
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 async def test_a_worker_whose_polling_loop_breaks_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
     from server.engine import worker as worker_module
 

@@ -182,7 +182,8 @@ async def audit(database_url: str, people: list[User], drain_seconds: float) -> 
     report: dict[str, Any] = {"problems": []}
     try:
         began = time.monotonic()
-        while (stale := await connection.fetchval("SELECT count(*) FROM app_user WHERE stale_since IS NOT NULL")):
+        while (stale := await connection.fetchval(
+                "SELECT count(*) FROM app_user WHERE stale_version > derived_version OR stale_since IS NOT NULL")):
             if time.monotonic() - began > drain_seconds:
                 report["problems"].append(f"{stale} users still stale after {drain_seconds} s")
                 break
