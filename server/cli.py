@@ -51,6 +51,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from server.app import create_app
+    from server.engine.lifecycle import freeze_start_up_objects
     from server.migrations import migrate
     from server.program.content import ContentError
 
@@ -60,6 +61,7 @@ def serve(host: str | None, port: int | None) -> None:
     except ContentError as error:
         raise click.ClickException(f"program content is invalid: {error}") from None
     asyncio.run(migrate())
+    freeze_start_up_objects()
     host = host or settings.host
     port = port or settings.port
     click.echo(f"Comeback on http://{host}:{port}/  (GraphQL at /graphql, data in "
@@ -81,7 +83,7 @@ def migrate() -> None:
 @main.command(help="Run background workers against REDIS_URL (recomputes, sweep, daily roll-over).")
 def worker() -> None:
     from server.engine.broker import redis_settings
-    from server.engine.worker import run_worker_process
+    from server.engine.lifecycle import run_worker_process
 
     settings = get_settings()
     if not settings.redis_url:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from arq.connections import RedisSettings
+
+from server import database
 from server.engine import broker, live, unit_of_work
 from server.engine.queue import ensure_recomputes
 from server.engine.worker import SupervisedWorker
@@ -44,6 +48,14 @@ class Engine:
         broker.set_current(None)
 
 
+def freeze_start_up_objects() -> None:
+    """Leave the objects made at start-up (schema, tables, content, modules: about 120,000) out of
+    Python's full garbage collections: otherwise each one walks them all, a 30-90 ms pause that lands
+    in the middle of a request or a job now and then (bench/README.md: latency tails)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def start_engine(settings: Settings, run_worker: bool | None = None) -> Engine:
     try:
         current = await broker.open_broker(settings)
@@ -63,3 +75,13 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
         engine.worker = SupervisedWorker(current.settings)
         engine.task = asyncio.create_task(engine.worker.run(), name="comeback-worker")
     return engine
+
+
+async def run_worker_process(redis: RedisSettings) -> None:
+    """`comeback worker`: own database pool, signal handling for a graceful stop, survives Redis restarts."""
+    await database.start()
+    freeze_start_up_objects()
+    try:
+        await SupervisedWorker(redis, handle_signals=True).run()  # returns on SIGTERM/SIGINT, jobs finished
+    finally:
+        await database.stop()

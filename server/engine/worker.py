@@ -12,7 +12,6 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from redis.exceptions import RedisError
 
-from server import database
 from server.engine.jobs import MAX_TRIES, recompute_user, roll_over, sweep
 from server.engine.queue import RECOMPUTE, WAKE_CHANNEL
 from server.settings import get_settings
@@ -141,12 +140,3 @@ class SupervisedWorker:
         if self._running:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopped.wait(), timeout=30)
-
-
-async def run_worker_process(redis: RedisSettings) -> None:
-    """`comeback worker`: own database pool, signal handling for a graceful stop, survives Redis restarts."""
-    await database.start()
-    try:
-        await SupervisedWorker(redis, handle_signals=True).run()  # returns on SIGTERM/SIGINT, jobs finished
-    finally:
-        await database.stop()
