@@ -4,6 +4,9 @@ until it is put in one list or the other (and a use case that forgets its mark f
 
 from __future__ import annotations
 
+import base64
+import io
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +29,17 @@ def _at(days_ago: int) -> str:
 
 def _yesterday() -> str:
     return (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+
+
+def _loop_zip(day: str) -> str:
+    """Loop Habit Tracker's 'Export as CSV' ZIP with one yes/no habit checked on `day`, base64."""
+    habits = ("Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,"
+              "Target Type,Target Value,Archived?\n001,Stretch,YES_NO,,,1,1,#00897B,,,,false\n")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("Habits.csv", habits)
+        archive.writestr("001 Stretch/Checkmarks.csv", f"Date,Value,Notes\n{day},YES_MANUAL,\n")
+    return base64.b64encode(out.getvalue()).decode()
 
 
 # In the order they run: later ones use what earlier ones created (state: "habit", "check_in", "export").
@@ -53,11 +67,14 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
                                  {"h": s["habit"], "at": _at(2)}),
     "accountImport": lambda s: ("mutation($d: JSON!) { accountImport(input: {data: $d}) { __typename } }",
                                 {"d": s["export"]}),
+    "loopImport": lambda s: ("mutation($a: String!) { loopImport(input: {archive: $a}) { __typename } }",
+                             {"a": _loop_zip(_yesterday())}),
 }
 SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habit", "habitCheckIn": "CheckIn",
            "checkInUndo": "CheckIn", "habitSkip": "Habit", "habitUnskip": "Habit", "habitArchive": "Habit",
            "habitRestore": "Habit", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
-           "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport"}
+           "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
+           "loopImport": "LoopImportReport"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
 LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
 
