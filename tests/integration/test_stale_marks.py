@@ -10,12 +10,12 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from graphql import build_schema as from_sdl
 
 from server.engine.queue import recompute_job_id
 from server.graphql.schema import build_schema
+from tests import factories
 from tests.integration.api import Api
 from tests.integration.background import engine_without_worker, pool_of, run_queued, versions
 
@@ -88,8 +88,9 @@ def test_every_mutation_is_classified() -> None:
 
 async def test_each_change_marks_the_user_stale_and_queues_their_recompute(api: Api) -> None:
     async with engine_without_worker() as engine:
-        await api.sign_up()
-        uid = UUID((await api.data("{ me { id } }"))["me"]["id"])
+        me = await factories.user()
+        api.as_user(me)
+        uid = me.id
         state: dict[str, Any] = {}
         for name, step in CHANGES_DERIVED_STATE.items():
             # given a user whose derived state is up to date, and no job queued
@@ -114,17 +115,18 @@ async def test_each_change_marks_the_user_stale_and_queues_their_recompute(api: 
 
 async def test_sessions_and_tokens_leave_derived_state_alone(api: Api) -> None:
     async with engine_without_worker() as engine:
-        signed = await api.sign_up(password="correct horse battery")
-        uid = UUID(signed["user"]["id"])
+        me = await factories.user()
+        api.as_user(me)
+        uid = me.id
         await run_queued(engine)
         before = await versions(uid)
         created = await api.data('mutation { apiTokenCreate(input: {name: "script", scopes: [READ]}) '
                                  "{ ... on ApiTokenCreated { apiToken { id } } } }")
         await api.data("mutation($id: ID!) { apiTokenRevoke(id: $id) { __typename } }",
                        {"id": created["apiTokenCreate"]["apiToken"]["id"]})
-        await api.data('mutation($e: String!) { logIn(input: {email: $e, password: "correct horse battery"}) '
-                       "{ __typename } }", {"e": signed["user"]["email"]}, token=None)
+        await api.data("mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) "
+                       "{ __typename } }", {"e": me.email, "p": me.password}, token=None)
         await api.data("mutation { logOut }")
-        await api.sign_up()  # someone else
+        await api.sign_up()  # someone else, through the mutation under test
         assert await versions(uid) == before
         assert await pool_of(engine).queued_jobs() == []
