@@ -42,6 +42,14 @@ class LiveUnavailable(RuntimeError):
     """Live events need Redis, and this process has lost it (or never had it)."""
 
 
+class TooManySubscriptions(Exception):
+    """The user already has as many subscriptions open on this process as the caller allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} live subscriptions at once")
+        self.limit = limit
+
+
 # What an inbox holds: an event, or the reason no more will come.
 _Item = LiveEvent | LiveUnavailable
 
@@ -67,13 +75,17 @@ class Hub:
         return 0 if self._pubsub is None else 1
 
     @contextlib.asynccontextmanager
-    async def inbox(self, user_id: UUID) -> AsyncIterator[asyncio.Queue[_Item]]:
-        """A queue receiving the user's events from the moment Redis confirmed the subscription."""
+    async def inbox(self, user_id: UUID, limit: int | None = None) -> AsyncIterator[asyncio.Queue[_Item]]:
+        """A queue receiving the user's events from the moment Redis confirmed the subscription.
+        With `limit`, raises TooManySubscriptions when the user already has that many open here
+        (counted and taken in one step, so two subscriptions arriving together cannot both slip in)."""
         name = channel(user_id)
         queue: asyncio.Queue[_Item] = asyncio.Queue(INBOX_MAX)
         async with self._lock:
             if self._closed:
                 raise LiveUnavailable("the engine is stopping")
+            if limit is not None and len(self._inboxes.get(name, ())) >= limit:
+                raise TooManySubscriptions(limit)
             pubsub = await self._connected()
             listeners = self._inboxes.setdefault(name, set())
             listeners.add(queue)
@@ -210,15 +222,18 @@ def open_subscriptions(user_id: UUID) -> int:
     return 0 if _hub is None else _hub.open_subscriptions(user_id)
 
 
-async def listen(user_id: UUID, idle_seconds: float | None = None) -> AsyncIterator[LiveEvent | None]:
+async def listen(user_id: UUID, idle_seconds: float | None = None,
+                 limit: int | None = None) -> AsyncIterator[LiveEvent | None]:
     """Every event published for the user from now on, until the caller stops iterating.
 
     With `idle_seconds`, None is yielded after each quiet spell that long (so a subscriber can
-    re-check its credentials while nothing happens). Raises LiveUnavailable when Redis is gone.
+    re-check its credentials while nothing happens). With `limit`, raises TooManySubscriptions if
+    the user already has that many subscriptions open on this process. Raises LiveUnavailable
+    when Redis is gone.
     """
     if _hub is None:
         raise LiveUnavailable("live events need Redis; the engine is not running")
-    async with _hub.inbox(user_id) as inbox:
+    async with _hub.inbox(user_id, limit) as inbox:
         while True:
             try:
                 async with asyncio.timeout(idle_seconds):

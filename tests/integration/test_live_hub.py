@@ -80,6 +80,31 @@ async def test_thirty_subscriptions_of_three_users_share_one_connection(engine: 
     assert await until(no_channels)
 
 
+async def test_a_limit_counts_and_takes_a_place_in_one_step(engine: Engine) -> None:
+    assert engine.hub is not None
+    user, other = uuid4(), uuid4()
+    async with contextlib.AsyncExitStack() as stack:
+        # given a user with nine open subscriptions, when three more arrive at once with a limit of ten
+        for _ in range(9):
+            await stack.enter_async_context(engine.hub.inbox(user, limit=10))
+
+        async def one_more() -> bool:
+            try:
+                await stack.enter_async_context(engine.hub.inbox(user, limit=10))
+            except live.TooManySubscriptions as refused:
+                assert refused.limit == 10
+                return False
+            return True
+
+        outcomes = await asyncio.gather(one_more(), one_more(), one_more())
+        # then exactly one gets in; another user is not affected
+        assert sorted(outcomes) == [False, False, True]
+        assert live.open_subscriptions(user) == 10
+        await stack.enter_async_context(engine.hub.inbox(other, limit=10))
+        assert live.open_subscriptions(other) == 1
+    assert live.open_subscriptions(user) == 0
+
+
 async def test_a_subscription_opened_again_after_the_last_one_closed_hears_events(engine: Engine) -> None:
     assert engine.broker is not None and engine.hub is not None
     user = uuid4()
