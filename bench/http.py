@@ -166,17 +166,29 @@ def start_servers(ports: list[int], workers: int) -> Processes:
     return procs
 
 
-def wrk(url: str, seconds: int, connections: int, script: str | None) -> float:
+def cpu_seconds(pid: int) -> float:
+    """The process's own CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, seconds: int, connections: int, script: str | None, server_pid: int | None = None
+        ) -> tuple[float, float]:
+    """(requests/s, server CPU microseconds per request). The second holds on a busy machine, where
+    requests/s also measures the neighbours."""
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         args[1:1] = ["-s", script]
+    before = cpu_seconds(server_pid) if server_pid else 0.0
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    spent = cpu_seconds(server_pid) - before if server_pid else 0.0
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} failed responses\n{out}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert match, out
-    return float(match.group(1))
+    done = re.search(r"(\d+) requests in", out)
+    assert match and done, out
+    return float(match.group(1)), 1e6 * spent / max(1, int(done.group(1)))
 
 
 def lua(path: Path, method: str, body: dict | None, token: str | None) -> str:
@@ -222,16 +234,24 @@ def measure(port: int, token: str, habit: str, seconds: int, runs: int, connecti
             continue
         wrk(g_url, 2, connections, g_script)  # warm-up
         wrk(b_url, 2, connections, b_script)
-        g, b, rss = [], [], []
+        g, b, g_cpu, b_cpu, rss = [], [], [], [], []
         for _ in range(runs):
-            g.append(wrk(g_url, seconds, connections, g_script))
-            b.append(wrk(b_url, seconds, connections, b_script))
+            rps, cpu = wrk(g_url, seconds, connections, g_script, server_pid)
+            g.append(rps)
+            g_cpu.append(cpu)
+            rps, cpu = wrk(b_url, seconds, connections, b_script, server_pid)
+            b.append(rps)
+            b_cpu.append(cpu)
             rss.append(rss_kib(server_pid))
         report[name] = {"graphql_rps": stats(g), "baseline_rps": stats(b),
                         "ratio": stats([x / y for x, y in zip(g, b, strict=True)]),
+                        "graphql_cpu_us": stats(g_cpu), "baseline_cpu_us": stats(b_cpu),
+                        "cpu_ratio": stats([y / x for x, y in zip(g_cpu, b_cpu, strict=True)]),
                         "server_rss_kib_after_each_run": rss}
         print(f"  {name}: graphql {statistics.median(g):.0f} rps, baseline {statistics.median(b):.0f} rps, "
-              f"ratio {report[name]['ratio']['median']:.3f}", file=sys.stderr)
+              f"ratio {report[name]['ratio']['median']:.3f}; server CPU per request {statistics.median(g_cpu):.0f} "
+              f"vs {statistics.median(b_cpu):.0f} us, ratio {report[name]['cpu_ratio']['median']:.3f}",
+              file=sys.stderr)
     return report
 
 
@@ -291,12 +311,15 @@ def main() -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
     lines = [f"# HTTP figures ({report['machine']['engine']}, redis {report['machine']['redis']}, "
              f"wrk -c{args.connections}, {args.seconds}s x {args.runs})", "",
-             "| figure | GraphQL rps (median) | baseline rps (median) | ratio min / median / max |",
-             "|---|---|---|---|"]
+             "| figure | GraphQL rps (median) | baseline rps (median) | ratio min / median / max | "
+             "server CPU per request, GraphQL / baseline (us) | CPU ratio min / median / max |",
+             "|---|---|---|---|---|---|"]
     for key in ("trivial", "check_in", "dashboard"):
         f = report[key]
         lines.append(f"| {key} | {f['graphql_rps']['median']:.0f} | {f['baseline_rps']['median']:.0f} | "
-                     f"{f['ratio']['min']:.3f} / {f['ratio']['median']:.3f} / {f['ratio']['max']:.3f} |")
+                     f"{f['ratio']['min']:.3f} / {f['ratio']['median']:.3f} / {f['ratio']['max']:.3f} | "
+                     f"{f['graphql_cpu_us']['median']:.0f} / {f['baseline_cpu_us']['median']:.0f} | "
+                     f"{f['cpu_ratio']['min']:.3f} / {f['cpu_ratio']['median']:.3f} / {f['cpu_ratio']['max']:.3f} |")
     lines.append("")
     lines.append(f"Dashboard SQL statements: GraphQL {graphql_queries}, hand-written {baseline_queries}. "
                  f"Server RSS: {report['memory_kib']['server_rss_at_rest'] // 1024} MiB at rest, "

@@ -10,9 +10,12 @@ In the order a request pays for it:
    text holding U+0000 is refused (PostgreSQL cannot store it);
 4. **sign-in attempts**: signUp/logIn fields are charged to the client IP, however many a document
    holds and whichever door it came through;
-5. **authentication and scope**: every root field but PUBLIC_FIELDS needs a valid token; a
-   mutation needs the WRITE scope. A WebSocket looks its token up again for every operation.
-Then graphql-core validates (cached) and executes.
+5. graphql-core's **validation** (cached per document, by ValidationCache whose hook this extends);
+6. **authentication and scope**, once the document is valid (a typo gets its validation error,
+   signed in or not): every root field but PUBLIC_FIELDS needs a valid token; a mutation needs the
+   WRITE scope. A WebSocket looks its token up again for every operation.
+Then it executes, and every error of the result is finished (coded, masked) on the way out.
+One extension does it all: Strawberry pays for each extension's hooks on every request.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from server.graphql.cost import (
     measure,
     select_operation,
 )
-from server.graphql.errors import ApiError
+from server.graphql.errors import ApiError, finish_errors
 from server.habits import queries
 from server.ratelimit import Decision, RateLimiter
 
@@ -133,12 +136,13 @@ class Admission(ValidationCache):
     operation's stream does not catch exceptions raised while it prepares, so an HTTP request and a
     WebSocket message get the same error the same way."""
 
-    def __init__(self, *, limiter: RateLimiter, table: FieldTable, sizes: Mapping[tuple[str, str], SizeRule]) -> None:
+    def __init__(self, *, limiter: RateLimiter, table: FieldTable, sizes: Mapping[tuple[str, str], SizeRule],
+                 hide_suggestions: bool = False) -> None:
         super().__init__(maxsize=256)
         self.limiter = limiter
         self.table = table
         self.sizes = sizes
-        self.facts: OperationFacts | None = None
+        self.hide_suggestions = hide_suggestions
         self.refusal: ApiError | None = None
 
     @property
@@ -159,6 +163,11 @@ class Admission(ValidationCache):
         if decision is not None and not decision.allowed:
             self.refusal = rate_limited(decision)  # reported at validation, before graphql-core's
         yield
+        finish_errors(self.execution_context.result, self.hide_suggestions)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        finish_errors(result, self.hide_suggestions)
+        yield None
 
     def on_parse(self) -> Iterator[None]:
         execution_context = self.execution_context
@@ -175,20 +184,21 @@ class Admission(ValidationCache):
         try:
             if self.refusal is not None:
                 raise Refused(self.refusal)
-            await self._admit()
+            facts = await self._admit()
+            validating = super().on_validate()  # graphql-core's validation, cached by document
+            next(validating)
+            if facts is not None and not execution_context.pre_execution_errors:
+                await self._authorize(facts)
         except Refused as refused:
             execution_context.pre_execution_errors = [refused.error]
-            yield
-            return
-        for _ in super().on_validate():  # graphql-core's validation, cached by document
-            yield
+        yield
 
-    async def _admit(self) -> None:
+    async def _admit(self) -> OperationFacts | None:
         execution_context = self.execution_context
         document = execution_context.graphql_document
         operation = select_operation(document, execution_context.operation_name) if document else None
         if document is None or operation is None:
-            return  # graphql-core's validation names the problem
+            return None  # graphql-core's validation names the problem
         name = operation.name.value if operation.name else "anonymous"
         facts = measure(document, operation, self.table, self.sizes, execution_context.variables)
         error = limit_error(facts, name)
@@ -209,19 +219,16 @@ class Admission(ValidationCache):
             raise Refused(_bad_input(f"${variable} holds a NUL (\\u0000) character, which text may not contain",
                                      variable))
         await self._charge(facts)
-        self.facts = facts
+        return facts
 
-    async def on_execute(self) -> AsyncIterator[None]:
-        # After validation: a document with a typo gets its validation error, signed in or not.
-        # (Strawberry catches what this raises while executing, on every transport.)
-        facts = self.facts
-        if facts is not None and any(name not in PUBLIC_FIELDS for name in facts.root_fields):
+    async def _authorize(self, facts: OperationFacts) -> None:
+        if any(name not in PUBLIC_FIELDS for name in facts.root_fields):
             viewer = await self.context.viewer()
             if viewer is None:
-                raise ApiError(ErrorCode.UNAUTHENTICATED, "sign in, or send a valid Bearer token")
+                raise Refused(ApiError(ErrorCode.UNAUTHENTICATED, "sign in, or send a valid Bearer token"))
             if facts.is_mutation and not viewer.can_write:
-                raise ApiError(ErrorCode.FORBIDDEN, "this token is read-only; use a WRITE token to change data")
-        yield
+                raise Refused(ApiError(ErrorCode.FORBIDDEN,
+                                       "this token is read-only; use a WRITE token to change data"))
 
     async def _charge(self, facts: OperationFacts) -> None:
         """What the operation costs beyond the request itself: sign-in attempts to the client IP, and

@@ -5,13 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from server import database
 from server.errors import AuthError, DomainError, ErrorCode
@@ -218,23 +217,9 @@ def _finish(error: GraphQLError) -> GraphQLError:
     return error
 
 
-class FinishErrors(SchemaExtension):
-    """finish_error on every result the schema produces, so WebSocket messages get codes and masking
-    like HTTP responses do (the HTTP view finishes errors raised outside the schema too)."""
-
-    def __init__(self, hide_suggestions: bool = False) -> None:
-        super().__init__()
-        self.hide_suggestions = hide_suggestions
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        self._finish_result(self.execution_context.result)
-
-    def on_stream_result(self, result: Any) -> Iterator[None]:
-        self._finish_result(result)
-        yield None
-
-    def _finish_result(self, result: Any) -> None:
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = [finish_error(e, self.hide_suggestions) for e in errors]
+def finish_errors(result: Any, hide_suggestions: bool = False) -> None:
+    """finish_error on every error of a result the schema produced (WebSocket messages get codes and
+    masking like HTTP responses; the HTTP view finishes errors raised outside the schema too)."""
+    errors = getattr(result, "errors", None)
+    if errors:
+        result.errors = [finish_error(e, hide_suggestions) for e in errors]

@@ -14,7 +14,7 @@ from strawberry.types import ExecutionContext
 from server.graphql import accounts, habits, journal, loop, portability, program, progress
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
-from server.graphql.errors import FinishErrors, check_error_unions
+from server.graphql.errors import check_error_unions
 from server.graphql.list_sizes import LIST_SIZES
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
@@ -41,9 +41,8 @@ def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = No
     door = limiter or RateLimiter(0, 0, 0)
     tables: list[FieldTable] = []
     extensions: list[Any] = [
-        # The door, then graphql-core's cached validation (Admission extends ValidationCache).
-        lambda: Admission(limiter=door, table=tables[0], sizes=LIST_SIZES),
-        lambda: FinishErrors(hide_suggestions),
+        # The door, graphql-core's cached validation and error finishing (see server/graphql/admission.py).
+        lambda: Admission(limiter=door, table=tables[0], sizes=LIST_SIZES, hide_suggestions=hide_suggestions),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
