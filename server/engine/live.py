@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -24,6 +24,23 @@ log = logging.getLogger(__name__)
 
 INBOX_MAX = 100  # events waiting for one slow subscriber; beyond that they are dropped (state stays readable)
 SUBSCRIBE_TIMEOUT = 5.0
+# A subscription's place in its user's cap is a lease in Redis, renewed while it runs: a process that
+# dies without releasing its places frees them when the lease runs out.
+SLOT_LEASE_SECONDS = 90.0
+
+# Count a user's live leases and take one if there is room, in one step on the Redis server (its own
+# clock, so processes with skewed clocks agree): KEYS[1] the user's leases; ARGV: limit, lease (ms), id.
+_CLAIM = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ms)
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) == false and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], ms + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
 
 
 def channel(user_id: UUID) -> str:
@@ -43,7 +60,7 @@ class LiveUnavailable(RuntimeError):
 
 
 class TooManySubscriptions(Exception):
-    """The user already has as many subscriptions open on this process as the caller allows."""
+    """The user already has as many subscriptions open as the caller allows."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"at most {limit} live subscriptions at once")
@@ -65,6 +82,10 @@ class Hub:
         self._confirmed: dict[str, asyncio.Future[None]] = {}
         self._lock = asyncio.Lock()  # one SUBSCRIBE/UNSUBSCRIBE decision at a time
         self._closed = False
+
+    @property
+    def redis(self) -> Redis:
+        return self._redis
 
     def open_subscriptions(self, user_id: UUID) -> int:
         """Subscriptions of this user open on this process."""
@@ -217,6 +238,37 @@ def set_hub(hub: Hub | None) -> None:
     _hub = hub
 
 
+def _leases(user_id: UUID) -> str:
+    return f"comeback:subscriptions:{user_id}"
+
+
+class Lease:
+    """One subscription's place among its user's (every server process counts the same places)."""
+
+    def __init__(self, redis: Redis, user_id: UUID, limit: int) -> None:
+        self._redis = redis
+        self._key = _leases(user_id)
+        self._limit = limit
+        self._id = uuid4().hex
+        self._claim = redis.register_script(_CLAIM)
+        self._renewed = 0.0
+
+    async def take(self) -> None:
+        """Take the place, or TooManySubscriptions; renewing an held place always succeeds."""
+        if not await self._claim(keys=[self._key], args=[self._limit, int(SLOT_LEASE_SECONDS * 1000), self._id]):
+            raise TooManySubscriptions(self._limit)
+        self._renewed = asyncio.get_running_loop().time()
+
+    async def keep(self) -> None:
+        """Renew the lease when a third of it has passed (cheap to call on every event)."""
+        if asyncio.get_running_loop().time() - self._renewed > SLOT_LEASE_SECONDS / 3:
+            await self.take()
+
+    async def release(self) -> None:
+        with contextlib.suppress(Exception):  # an unreleased lease runs out by itself
+            await self._redis.zrem(self._key, self._id)
+
+
 def open_subscriptions(user_id: UUID) -> int:
     """Live subscriptions of this user open on this process (what a per-user cap counts)."""
     return 0 if _hub is None else _hub.open_subscriptions(user_id)
@@ -228,19 +280,28 @@ async def listen(user_id: UUID, idle_seconds: float | None = None,
 
     With `idle_seconds`, None is yielded after each quiet spell that long (so a subscriber can
     re-check its credentials while nothing happens). With `limit`, raises TooManySubscriptions if
-    the user already has that many subscriptions open on this process. Raises LiveUnavailable
-    when Redis is gone.
+    the user already has that many subscriptions open, on any server process (a lease in Redis,
+    taken before listening and renewed while listening). Raises LiveUnavailable when Redis is gone.
     """
     if _hub is None:
         raise LiveUnavailable("live events need Redis; the engine is not running")
-    async with _hub.inbox(user_id, limit) as inbox:
-        while True:
-            try:
-                async with asyncio.timeout(idle_seconds):
-                    item = await inbox.get()
-            except TimeoutError:
-                yield None
-                continue
-            if isinstance(item, LiveUnavailable):
-                raise item
-            yield item
+    lease = Lease(_hub.redis, user_id, limit) if limit is not None else None
+    if lease is not None:
+        await lease.take()
+    try:
+        async with _hub.inbox(user_id) as inbox:
+            while True:
+                if lease is not None:
+                    await lease.keep()
+                try:
+                    async with asyncio.timeout(idle_seconds):
+                        item = await inbox.get()
+                except TimeoutError:
+                    yield None
+                    continue
+                if isinstance(item, LiveUnavailable):
+                    raise item
+                yield item
+    finally:
+        if lease is not None:
+            await lease.release()

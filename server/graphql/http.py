@@ -38,6 +38,7 @@ from strawberry.types.graphql import OperationType
 from server.errors import ErrorCode
 from server.graphql.context import Context, context_getter
 from server.graphql.errors import finish_error
+from server.graphql.progress import SUBSCRIPTIONS_MAX
 from server.graphql.request import GraphQLRequest, MalformedRequest, decode_json, request_from_json, request_from_query
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -166,6 +167,8 @@ def make_controller(schema: BaseSchema, *, graphiql: bool, hide_suggestions: boo
         graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=True,
         context_getter=context_getter,
+        # Operations in flight on one socket (Strawberry's own cap; the per-user cap is SUBSCRIPTIONS_MAX).
+        max_subscriptions_per_connection=SUBSCRIPTIONS_MAX,
     )
     view = GraphQLView(schema, hide_suggestions)
 

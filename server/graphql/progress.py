@@ -20,6 +20,7 @@ from server.progress import queries
 
 HISTORY_MAX = 365
 TOKEN_RECHECK_SECONDS = 30.0
+SUBSCRIPTIONS_MAX = 10  # open at once per user, over every server process
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,8 @@ class Subscription:
             raise ApiError(ErrorCode.UNAUTHENTICATED, "send {\"authorization\": \"Bearer <token>\"} in "
                                                       "connection_init")
         try:
-            async for event in live.listen(viewer.account.id, idle_seconds=TOKEN_RECHECK_SECONDS):
+            async for event in live.listen(viewer.account.id, idle_seconds=TOKEN_RECHECK_SECONDS,
+                                           limit=SUBSCRIPTIONS_MAX):
                 # The token is checked again before every event (and while idle): a revoked or
                 # expired token gets no further event, whatever the socket's age.
                 info.context.forget_viewer()
@@ -134,6 +136,10 @@ class Subscription:
                     raise ApiError(ErrorCode.UNAUTHENTICATED, "the token was revoked or has expired; sign in again")
                 if event is not None:
                     yield event_from(event)
+        except live.TooManySubscriptions:
+            raise ApiError(ErrorCode.RATE_LIMITED, f"You already have {SUBSCRIPTIONS_MAX} live subscriptions open; "
+                                                   "close one first.", limit="maxSubscriptions",
+                           max=SUBSCRIPTIONS_MAX) from None
         except (ApiError, asyncio.CancelledError, GeneratorExit):
             raise
         except Exception:  # e.g. Redis went away: say so without internals, log once

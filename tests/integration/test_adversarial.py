@@ -120,3 +120,45 @@ async def test_malformed_bodies_get_a_400_from_the_real_server(server: Server) -
     for response in (invalid_utf8, deep, nan, subscription):
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.fixture(scope="module")
+def roomy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose sign-in budget the other probes have not spent."""
+    data = tmp_path_factory.mktemp("roomy")
+    with running_server(suite_env(data), data / "serve.log") as running:
+        yield running
+
+
+async def test_at_most_ten_subscriptions_per_user_and_a_closed_one_frees_its_place(roomy_server: Server) -> None:
+    """Finding 6 of issue 11: subscriptions per user are capped (over every server process: the places
+    are leases in Redis)."""
+    from contextlib import AsyncExitStack
+
+    from server.graphql.progress import SUBSCRIPTIONS_MAX
+
+    server = roomy_server
+    events = "subscription { events { __typename } }"
+    token = (await post(server, {"query": 'mutation { signUp(input: {email: "subs@example.com", password: '
+                                          '"long enough pw"}) { ... on AuthPayload { token } } }'}
+                        )).json()["data"]["signUp"]["token"]
+    async with AsyncExitStack() as stack:
+        sockets = [await stack.enter_async_context(socket(server, token)) for _ in range(SUBSCRIPTIONS_MAX + 1)]
+        for n, ws in enumerate(sockets[:SUBSCRIPTIONS_MAX]):
+            await ws.send(json.dumps({"id": str(n), "type": "subscribe", "payload": {"query": events}}))
+        await asyncio.sleep(0.5)  # each subscription has taken its place
+        refused = await operation(sockets[-1], "extra", events)
+        await sockets[0].send(json.dumps({"id": "0", "type": "complete"}))
+        await asyncio.sleep(0.5)  # the completed one has given its place back
+        await sockets[-1].send(json.dumps({"id": "again", "type": "subscribe", "payload": {"query": events}}))
+        quiet = True
+        try:
+            message = json.loads(await asyncio.wait_for(sockets[-1].recv(), timeout=1.5))
+            quiet = False
+        except TimeoutError:
+            message = None
+    errors = [e for m in refused for e in (m["payload"] if m["type"] == "error"
+                                           else (m.get("payload") or {}).get("errors") or [])]
+    assert [e["extensions"] for e in errors] == [{"code": "RATE_LIMITED", "limit": "maxSubscriptions",
+                                                  "max": SUBSCRIPTIONS_MAX}]
+    assert quiet, message  # the new one runs: a running subscription sends nothing until an event
