@@ -66,10 +66,11 @@ def serve(host: str | None, port: int | None) -> None:
     port = port or settings.port
     click.echo(f"Comeback on http://{host}:{port}/  (GraphQL at /graphql, data in "
                f"{'PostgreSQL' if settings.uses_postgres else settings.sqlite_path})")
+    # ws_max_size: a WebSocket message is held to the HTTP body limit (uvicorn's default is 16 MiB).
     # proxy_headers off: uvicorn would believe X-Forwarded-For from any loopback peer; the app applies
     # it only for COMEBACK_TRUSTED_PROXIES (server/app.py).
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), lifespan="on",
-                proxy_headers=False)
+                proxy_headers=False, ws_max_size=settings.max_body_bytes)
 
 
 @main.command(help="Apply database migrations and exit.")

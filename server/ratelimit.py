@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import math
 from collections.abc import Callable
@@ -110,6 +111,21 @@ def token_bucket(secret: str) -> str:
     return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
 
 
+def ip_bucket(ip: str) -> str:
+    """The unit a client IP is counted in: the address itself for IPv4, its /64 for IPv6 (one
+    subscriber usually holds a whole /64, so counting single IPv6 addresses would hand an attacker
+    2^64 budgets)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 class RateLimiter:
     def __init__(self, per_token: int, per_ip: int, per_ip_auth: int, counter: Counter | None = None,
                  clock_fn: Callable[[], float] = _now) -> None:
@@ -136,10 +152,10 @@ class RateLimiter:
         anonymous. None when that limit is off."""
         if token is not None:
             return await self.hit(token_bucket(token), self.per_token, cost) if self.per_token else None
-        return await self.hit("ip:" + ip, self.per_ip, cost) if self.per_ip else None
+        return await self.hit("ip:" + ip_bucket(ip), self.per_ip, cost) if self.per_ip else None
 
     async def sign_in_attempts(self, ip: str, attempts: int) -> Decision | None:
         """signUp/logIn fields of one operation (aliases and repeats count each)."""
         if not self.per_ip_auth or attempts <= 0:
             return None
-        return await self.hit("auth-ip:" + ip, self.per_ip_auth, attempts)
+        return await self.hit("auth-ip:" + ip_bucket(ip), self.per_ip_auth, attempts)

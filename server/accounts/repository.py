@@ -145,6 +145,13 @@ async def list_personal_tokens(owner: UUID) -> list[ApiToken]:
     return [_token(r) for r in rows]
 
 
+async def count_live_personal_tokens(owner: UUID, now: datetime) -> int:
+    t = tables.AccessToken
+    count: int = await t.count().where((t.owner == owner) & (t.kind == TokenKind.PERSONAL.value)
+                                       & t.revoked_at.is_null() & (t.expires_at.is_null() | (t.expires_at > now)))
+    return count
+
+
 async def get_token(owner: UUID, token_id: UUID) -> ApiToken | None:
     t = tables.AccessToken
     row = (

@@ -21,6 +21,8 @@ PASSWORD_MAX = 256
 TIMEZONE_MAX = 64
 DISPLAY_NAME_MAX = 80
 TOKEN_NAME_MAX = 80
+# Each token has its own rate budget: a cap on live tokens keeps one account from minting budgets.
+PERSONAL_TOKENS_MAX = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,9 @@ async def create_api_token(viewer: Viewer, name: str, scopes: list[Scope]) -> Cr
         raise invalid("scopes", "choose at least one scope (READ, WRITE)")
     # WRITE implies READ: a script that logs also needs to look up its habits.
     chosen = tuple(s for s in Scope if s in scopes or (s is Scope.READ and Scope.WRITE in scopes))
+    if await repository.count_live_personal_tokens(viewer.account.id, clock.now()) >= PERSONAL_TOKENS_MAX:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {PERSONAL_TOKENS_MAX} personal access "
+                                                  "tokens; revoke one you no longer use first", "name")
     secret = credentials.new_token("cbp")
     token = await repository.insert_token(viewer.account.id, TokenKind.PERSONAL, name, chosen,
                                           credentials.token_digest(secret), clock.now(), None)

@@ -17,6 +17,7 @@ from server.graphql.errors import (
     InvalidCredentialsError,
     InvalidInputError,
     NotFoundError,
+    OutOfRangeError,
     typed_errors,
 )
 from server.graphql.ids import parse_id
@@ -73,7 +74,8 @@ class ApiTokenCreated:
 
 AuthResult = Annotated[AuthPayload | EmailTakenError | InvalidCredentialsError | InvalidInputError,
                        strawberry.union("AuthResult")]
-ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError, strawberry.union("ApiTokenCreateResult")]
+ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError | OutOfRangeError,
+                                 strawberry.union("ApiTokenCreateResult")]
 ApiTokenRevokeResult = Annotated[ApiTokenType | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
 ProfileUpdateResult = Annotated[User | InvalidInputError, strawberry.union("ProfileUpdateResult")]
 

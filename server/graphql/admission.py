@@ -54,6 +54,9 @@ SIGN_IN_FIELDS = frozenset({"signUp", "logIn"})
 # Every this many values a response could hold cost one more request of the asker's budget.
 COST_PER_UNIT = 1000
 _PARSE_CACHE = 256
+# A real operation is a few KB; the token limit stops a parse early, but lexing a single huge string
+# literal or comment still costs its length, so longer texts are refused before any of it is read.
+MAX_QUERY_CHARS = 100_000
 
 
 def too_complex(message: str, limit: str, maximum: int | None, **extra: Any) -> ApiError:
@@ -61,6 +64,11 @@ def too_complex(message: str, limit: str, maximum: int | None, **extra: Any) -> 
     if maximum is not None:
         extensions["max"] = maximum
     return ApiError(ErrorCode.QUERY_TOO_COMPLEX, message, **extensions)
+
+
+# What a refused operation "parses" to: the refusal is reported at validation, and the text a
+# rate-limited or oversized request sent is never lexed.
+_REFUSED_DOCUMENT = parse("{ __typename }")
 
 
 @lru_cache(maxsize=_PARSE_CACHE)
@@ -162,6 +170,9 @@ class Admission(ValidationCache):
         self._show(decision)
         if decision is not None and not decision.allowed:
             self.refusal = rate_limited(decision)  # reported at validation, before graphql-core's
+        elif len(self.execution_context.query or "") > MAX_QUERY_CHARS:
+            self.refusal = too_complex(f"The document is longer than {MAX_QUERY_CHARS} characters "
+                                       f"(limit: maxQueryLength).", "maxQueryLength", MAX_QUERY_CHARS)
         yield
         finish_errors(self.execution_context.result, self.hide_suggestions)
 
@@ -171,7 +182,9 @@ class Admission(ValidationCache):
 
     def on_parse(self) -> Iterator[None]:
         execution_context = self.execution_context
-        if execution_context.graphql_document is None and execution_context.query:
+        if self.refusal is not None:
+            execution_context.graphql_document = _REFUSED_DOCUMENT
+        elif execution_context.graphql_document is None and execution_context.query:
             try:
                 execution_context.graphql_document = parse_document(execution_context.query)
             except GraphQLError:

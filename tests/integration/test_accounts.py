@@ -209,3 +209,20 @@ async def test_stored_addresses_are_respelled_as_keys_and_a_clash_keeps_both_acc
         logged = (await api.data(LOG_IN, {"input": {"email": "Straße@example.com", "password": password}},
                                  token=None))["logIn"]
         assert logged["user"]["id"] == owner["user"]["id"]
+
+
+async def test_an_account_holds_at_most_fifty_live_personal_tokens(api: Api) -> None:
+    """Each token has its own rate budget: minting tokens must not mint budgets without end."""
+    from server.accounts.service import PERSONAL_TOKENS_MAX
+
+    api.as_user(await factories.user())
+    made = [(await api.data(TOKEN_CREATE, {"input": {"name": f"t{i}", "scopes": ["READ"]}}))["apiTokenCreate"]
+            for i in range(PERSONAL_TOKENS_MAX)]
+    assert all(m["__typename"] == "ApiTokenCreated" for m in made)
+    over = (await api.data("mutation($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) { __typename "
+                           "... on Error { code field } } }",
+                           {"input": {"name": "one more", "scopes": ["READ"]}}))["apiTokenCreate"]
+    assert (over["__typename"], over["code"], over["field"]) == ("OutOfRangeError", "OUT_OF_RANGE", "name")
+    await api.data(TOKEN_REVOKE, {"id": made[0]["apiToken"]["id"]})
+    again = (await api.data(TOKEN_CREATE, {"input": {"name": "one more", "scopes": ["READ"]}}))["apiTokenCreate"]
+    assert again["__typename"] == "ApiTokenCreated"  # revoking makes room

@@ -122,6 +122,21 @@ async def test_malformed_bodies_get_a_400_from_the_real_server(server: Server) -
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_a_websocket_message_over_the_body_limit_closes_the_socket(server: Server) -> None:
+    """uvicorn accepts 16 MiB WebSocket messages by default; one is held to the HTTP body limit (1 MiB)."""
+    from websockets.exceptions import ConnectionClosed
+
+    async with socket(server) as ws:
+        padding = "x" * (2 * 1024 * 1024)
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": "{ __typename }", "variables": {"pad": padding}}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # "message too big"
+    async with socket(server) as ws:  # the server itself is fine
+        assert codes(await operation(ws, "2", "{ __typename }")) == []
+
+
 @pytest.fixture(scope="module")
 def roomy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server whose sign-in budget the other probes have not spent."""

@@ -97,6 +97,20 @@ async def test_token_limit(api: Api) -> None:
     assert "data" not in doc
 
 
+async def test_a_document_longer_than_the_limit_is_refused_unread(api: Api) -> None:
+    """A single huge comment or string literal is one token: the token limit would let the lexer read
+    all of it. The length limit refuses it first, and a text just under it still runs."""
+    from server.graphql.admission import MAX_QUERY_CHARS
+
+    comment = "#" + "x" * MAX_QUERY_CHARS + "\n"
+    doc = await api.post(comment + "{ __typename }", token=None)
+    assert doc["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "maxQueryLength",
+                                             "max": MAX_QUERY_CHARS}
+    assert "data" not in doc
+    fits = "#" + "x" * (MAX_QUERY_CHARS - 40) + "\n{ __typename }"
+    assert await api.post(fits, token=None) == {"data": {"__typename": "Query"}}
+
+
 async def test_request_bodies_over_the_limit_are_refused_with_413(http: httpx.AsyncClient) -> None:
     settings = Settings()
     body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"x" * settings.max_body_bytes + b'"}}'

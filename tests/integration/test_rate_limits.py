@@ -17,7 +17,7 @@ from redis.asyncio import ConnectionPool
 
 from server import clock
 from server.app import create_app
-from server.ratelimit import RateLimiter, SharedCounter, decide
+from server.ratelimit import RateLimiter, SharedCounter, decide, ip_bucket
 from server.settings import get_settings
 
 LOG_IN = 'mutation { logIn(input: {email: "nobody@example.com", password: "wrong password"}) { __typename } }'
@@ -136,6 +136,36 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies(migrated: Non
 
     assert await attempts(untrusting) == [200, 429, 429]  # one peer, whatever the header says
     assert await attempts(trusting) == [200, 200, 200]  # the proxy's clients, each with its own budget
+
+
+async def test_one_ipv6_subscriber_network_shares_one_budget(limited_app, window_start: float) -> None:  # type: ignore[no-untyped-def]
+    """A subscriber usually holds a whole IPv6 /64: rotating addresses inside it buys nothing."""
+    addresses = [f"2001:db8:1:2::{i:x}" for i in range(1, 6)]
+    answers = []
+    for address in addresses:
+        async with client(limited_app, address) as http:
+            answers.append(await http.post("/graphql", json={"query": "{ __typename }"}))
+    async with client(limited_app, "2001:db8:1:3::1") as neighbour:
+        other = await neighbour.post("/graphql", json={"query": "{ __typename }"})
+    assert [r.status_code for r in answers] == [200, 200, 200, 200, 429]
+    assert other.status_code == 200
+
+
+def test_ip_buckets() -> None:
+    assert ip_bucket("203.0.113.7") == "203.0.113.7"
+    assert ip_bucket("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64"
+    assert ip_bucket("::ffff:203.0.113.7") == "203.0.113.7"  # an IPv4 client seen through a dual-stack socket
+    assert ip_bucket("unknown") == "unknown"
+
+
+async def test_a_refused_request_is_never_parsed(limited_app, window_start: float) -> None:  # type: ignore[no-untyped-def]
+    """Once the budget is spent, even a syntax error is answered RATE_LIMITED: the text is not read."""
+    async with client(limited_app, "198.51.100.77") as http:
+        spent = [await http.post("/graphql", json={"query": "{ __typename }"}) for _ in range(4)]
+        broken = await http.post("/graphql", json={"query": "{ this is not graphql"})
+    assert [r.status_code for r in spent] == [200] * 4
+    assert broken.status_code == 429
+    assert [e["extensions"]["code"] for e in broken.json()["errors"]] == ["RATE_LIMITED"]
 
 
 def test_windows_reset_on_the_minute() -> None:
