@@ -11,7 +11,6 @@ The callers are the GraphQL admission extension (every operation) and the CSV ex
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import ipaddress
 import logging
@@ -66,14 +65,13 @@ class SharedCounter:
     a Redis error)."""
 
     def __init__(self, clock_fn: Callable[[], float], redis: Callable[[], Any | None] | None = None) -> None:
-        self._clock = clock_fn
         self._redis_pool = redis or _current_pool
         self.memory = MemoryStorage()
-        self._down_until = 0.0
+        self.breaker = broker.Breaker("rate limits", timeout=_REDIS_TIMEOUT, cooldown=_REDIS_COOLDOWN, clock=clock_fn)
         self._storages: dict[int, RedisStorage] = {}
 
     def _redis(self) -> RedisStorage | None:
-        if self._clock() < self._down_until:
+        if self.breaker.is_open:
             return None
         pool = self._redis_pool()
         if pool is None:
@@ -90,10 +88,9 @@ class SharedCounter:
         storage = self._redis()
         if storage is not None:
             try:
-                return await asyncio.wait_for(storage.incr(key, expiry, amount=amount), _REDIS_TIMEOUT)
+                return await self.breaker.call(lambda: storage.incr(key, expiry, amount=amount))
             except Exception:
-                self._down_until = self._clock() + _REDIS_COOLDOWN
-                log.warning("rate limits: Redis unavailable, counting in memory for %ss", _REDIS_COOLDOWN)
+                pass  # the breaker logged it; this process's memory counts meanwhile
         return await self.memory.incr(key, expiry, amount=amount)
 
 

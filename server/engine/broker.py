@@ -6,9 +6,12 @@ so the zero-configuration start runs the very same arq and pub/sub code as produ
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
@@ -16,6 +19,44 @@ from arq.connections import ArqRedis, RedisSettings
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class RedisUnavailable(Exception):
+    """A Breaker is open: Redis failed or hung a moment ago, so it is not asked again yet."""
+
+
+class Breaker:
+    """Redis calls on a request's path (the after-commit enqueue, rate-limit counts): each bounded
+    by `timeout`, and after a failure or a timeout skipped for `cooldown` seconds, so a Redis that
+    is down costs a request nothing and a Redis that hangs costs at most one request `timeout`
+    per cooldown. Skipping is safe by design: a skipped enqueue leaves the stale mark for the
+    sweep, a skipped count falls back to this process's memory."""
+
+    def __init__(self, name: str, *, timeout: float, cooldown: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.name = name
+        self.timeout = timeout
+        self.cooldown = cooldown
+        self.clock = clock
+        self._open_until = float("-inf")
+
+    @property
+    def is_open(self) -> bool:
+        return self.clock() < self._open_until
+
+    async def call(self, make: Callable[[], Awaitable[T]]) -> T:
+        """`make()`'s result; RedisUnavailable while open; its error (or TimeoutError) opens it."""
+        if self.is_open:
+            raise RedisUnavailable(f"{self.name}: Redis failed less than {self.cooldown:g} s ago")
+        try:
+            return await asyncio.wait_for(make(), self.timeout)
+        except Exception:
+            self._open_until = self.clock() + self.cooldown
+            log.warning("%s: Redis failed or did not answer within %g s; not asked again for %g s",
+                        self.name, self.timeout, self.cooldown)
+            raise
 
 
 @dataclass

@@ -30,8 +30,13 @@ class Engine:
     hub: live.Hub | None = None
     worker: SupervisedWorker | None = None
     task: asyncio.Task[None] | None = None
+    starter: asyncio.Task[None] | None = None  # waiting for a Redis that was down at start
 
     async def stop(self) -> None:
+        if self.starter is not None:
+            self.starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.starter
         if self.worker is not None:
             # Let in-flight jobs finish (the worker waits for them), then stop polling.
             await self.worker.stop()
@@ -60,21 +65,50 @@ async def start_engine(settings: Settings, run_worker: bool | None = None) -> En
     try:
         current = await broker.open_broker(settings)
     except Exception:
-        # The API still serves and stores; stale marks wait for the sweep once Redis is back.
-        log.exception("Redis is unreachable: jobs and live events are paused")
-        return Engine(broker=None)
+        # The API still serves and stores; stale marks wait, and the engine starts when Redis comes.
+        log.exception("Redis is unreachable: jobs and live events wait for it (retrying every %g s)",
+                      REDIS_RETRY_SECONDS)
+        engine = Engine(broker=None)
+        engine.starter = asyncio.create_task(_start_when_redis_comes(engine, settings, run_worker),
+                                             name="comeback-engine-start")
+        return engine
+    _wire(engine := Engine(broker=None), current, settings, run_worker)
+    return engine
+
+
+REDIS_RETRY_SECONDS = 2.0
+
+
+async def _start_when_redis_comes(engine: Engine, settings: Settings, run_worker: bool | None) -> None:
+    """A server started before its Redis (a common order under docker compose or systemd) gets its
+    engine once Redis answers, without a restart."""
+    while True:
+        await asyncio.sleep(REDIS_RETRY_SECONDS)
+        try:
+            current = await broker.open_broker(settings)
+        except Exception:
+            continue
+        log.info("Redis is reachable: jobs and live events start")
+        _wire(engine, current, settings, run_worker)
+        return
+
+
+def _wire(engine: Engine, current: broker.Broker, settings: Settings, run_worker: bool | None) -> None:
     broker.set_current(current)
+    # A hung Redis must not hang the write that has just committed: its enqueue gives up after a
+    # second (the stale mark stays for the sweep) and later ones skip Redis while it is broken.
+    enqueues = broker.Breaker("recompute enqueue", timeout=1.0)
 
     async def enqueue(marks: Sequence[unit_of_work.StaleMark]) -> None:
-        await ensure_recomputes(current.pool, marks)
+        await enqueues.call(lambda: ensure_recomputes(current.pool, marks))
 
     unit_of_work.set_stale_handler(enqueue)
-    engine = Engine(broker=current, hub=live.Hub(current.pool))
+    engine.broker = current
+    engine.hub = live.Hub(current.pool)
     live.set_hub(engine.hub)
     if settings.runs_embedded_worker if run_worker is None else run_worker:
         engine.worker = SupervisedWorker(current.settings)
         engine.task = asyncio.create_task(engine.worker.run(), name="comeback-worker")
-    return engine
 
 
 async def run_worker_process(redis: RedisSettings) -> None:

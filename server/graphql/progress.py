@@ -140,6 +140,9 @@ class Subscription:
             raise ApiError(ErrorCode.RATE_LIMITED, f"You already have {SUBSCRIPTIONS_MAX} live subscriptions open; "
                                                    "close one first.", limit="maxSubscriptions",
                            max=SUBSCRIPTIONS_MAX) from None
+        except live.LiveUnavailable:
+            raise ApiError(ErrorCode.UNAVAILABLE, "Live events are unavailable for a moment (their Redis is "
+                                                  "unreachable); subscribe again shortly.") from None
         except (ApiError, asyncio.CancelledError, GeneratorExit):
             raise
         except Exception:  # e.g. Redis went away: say so without internals, log once

@@ -223,6 +223,51 @@ def test_redis_restart_loses_no_check_in_and_jobs_resume(stack: Stack) -> None:
             stack.redis.start()
 
 
+def test_a_server_started_before_its_redis_gets_its_engine_when_redis_comes(stack: Stack) -> None:
+    """Started while Redis is down (a common order under compose or systemd): it serves and stores at
+    once, and its jobs and live events start once Redis answers, without a restart."""
+    stack.redis.kill()
+    server = None
+    try:
+        server = started(Server(stack.env(COMEBACK_EMBEDDED_WORKER="1"), stack.root / "late-redis.log"))
+        client = Client(server.url)
+        client.sign_up()
+        habit = client.habit(start=(datetime.now(UTC).date() - timedelta(days=2)).isoformat())
+        assert client.check_in(habit, key="before-redis").status_code == 200
+        stack.redis.start()
+        assert client.awarded("first-check-in", within=40), server.output()[-3000:]
+    finally:
+        if server is not None:
+            server.stop()
+        if stack.redis.popen is None or stack.redis.popen.poll() is not None:
+            stack.redis.start()
+
+
+def test_a_hung_redis_never_hangs_a_write(stack: Stack) -> None:
+    """Redis frozen (SIGSTOP: connections open, nothing answers), as a stuck or partitioned Redis is:
+    check-ins are still answered, each stored once, and the user is recomputed once Redis thaws."""
+    server = started(Server(stack.env(COMEBACK_EMBEDDED_WORKER="1"), stack.root / "redis-frozen.log"))
+    assert stack.redis.popen is not None
+    try:
+        client = Client(server.url)
+        user = client.sign_up()
+        habit = client.habit(start=(datetime.now(UTC).date() - timedelta(days=2)).isoformat())
+        assert client.awarded("first-habit", within=20)
+        os.kill(stack.redis.popen.pid, signal.SIGSTOP)
+        try:
+            # Each answer within 10 s (a bound on a hang, not a timing): Redis would never answer.
+            answers = [client.check_in(habit, key=f"while-redis-hangs-{i}", timeout=10) for i in range(4)]
+        finally:
+            os.kill(stack.redis.popen.pid, signal.SIGCONT)
+        assert [r.status_code for r in answers] == [200] * 4, [r.text for r in answers]
+        acknowledged = [r.json()["data"]["habitCheckIn"]["id"] for r in answers]
+        rows = asyncio.run(stack.sql("SELECT id::text FROM check_in WHERE owner = $1::uuid", user))
+        assert sorted(r["id"] for r in rows) == sorted(acknowledged)
+        assert client.awarded("first-check-in", within=40), server.output()[-3000:]
+    finally:
+        server.stop()
+
+
 def test_a_worker_killed_mid_job_is_replaced_and_nothing_is_awarded_twice(stack: Stack) -> None:
     env = stack.env(COMEBACK_JOB_TIMEOUT_SECONDS="3")  # a dead worker's job is free again after ~13 s
     server = started(Server(env, stack.root / "kill-serve.log"))
