@@ -48,6 +48,19 @@ class HabitRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PauseRecord:
+    """A break from `start` to `end` (inclusive local days) for some habits, or all (`habit_ids` None)."""
+
+    id: UUID
+    owner_id: UUID
+    start: date
+    end: date
+    reason: str | None
+    habit_ids: tuple[UUID, ...] | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CheckInRecord:
     id: UUID
     owner_id: UUID
