@@ -14,7 +14,7 @@ from server.graphql.errors import InvalidInputError, NotFoundError, OutOfRangeEr
 from server.graphql.habits import Habit
 from server.graphql.ids import parse_id, try_parse_id
 from server.habits import pause_service
-from server.habits.pauses import AHEAD_MAX_DAYS, RANGE_MAX_DAYS
+from server.habits.pauses import AHEAD_MAX_DAYS, RANGE_MAX_DAYS, REASON_MAX
 from server.habits.records import PauseRecord
 
 
@@ -25,7 +25,7 @@ class Pause:
     id: strawberry.ID = strawberry.field(description="The pause's id, for pauseDelete.")
     from_: date = strawberry.field(name="from", description="The first paused local day.")
     to: date = strawberry.field(description="The last paused local day (inclusive).")
-    reason: str | None = strawberry.field(description="Why, in your words (up to 200 characters).")
+    reason: str | None = strawberry.field(description=f"Why, in your words (up to {REASON_MAX} characters).")
     created_at: datetime = strawberry.field(description="When the pause was declared.")
     record: strawberry.Private[PauseRecord]
 
@@ -66,7 +66,7 @@ class PauseCreateInput:
     to: date = strawberry.field(description=f"The last paused local day (inclusive); a pause covers at most "
                                             f"{RANGE_MAX_DAYS} days.")
     reason: str | None = strawberry.field(default=None, description="Why, in your words (up to "
-                                                                    f"{pause_service.REASON_MAX} characters).")
+                                                                    f"{REASON_MAX} characters).")
 
 
 @strawberry.type

@@ -16,11 +16,10 @@ from server.accounts.model import Viewer
 from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.habits import repository
-from server.habits.pauses import range_problem
+from server.habits.pauses import REASON_MAX, range_problem
 from server.habits.records import PauseRecord
 from server.habits.service import HABITS_MAX
 
-REASON_MAX = 200
 # Pauses per user, past ones included: each is read with every habit's history.
 PAUSES_MAX = 100
 

@@ -20,6 +20,7 @@ from server.habits.model import HabitLog
 RANGE_MAX_DAYS = 366
 AHEAD_MAX_DAYS = 366
 EARLIEST_DAY = date(1970, 1, 1)
+REASON_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)

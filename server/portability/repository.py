@@ -135,6 +135,13 @@ async def insert_skips(rows: Sequence[dict[str, Any]]) -> None:
     await _insert(S, rows)
 
 
+async def insert_pauses(pauses: Sequence[tuple[dict[str, Any], Sequence[UUID] | None]]) -> None:
+    """Pause rows with the habits each one links (None: a pause of every habit, which links none)."""
+    await _insert(habits.Pause, [row for row, _ in pauses])
+    await _insert(habits.PauseHabit, [{"id": uuid4(), "pause": row["id"], "habit": habit}
+                                      for row, linked in pauses for habit in linked or ()])
+
+
 async def insert_journal_entries(rows: Sequence[dict[str, Any]]) -> None:
     await _insert(J, rows)
 

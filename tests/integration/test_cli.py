@@ -163,7 +163,7 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     assert csv_out.output.splitlines()[0] == "habit_id,habit_name,day,occurred_at,quantity,note,source"
     assert len(csv_out.output.splitlines()) == 4
     assert (dry["dryRun"], dry["checkInsCreated"]) == (True, 3)
-    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 journal entries; 0 already there.\n"
+    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 pauses, 0 journal entries; 0 already there.\n"
     assert (again["checkInsCreated"], again["unchanged"]) == (0, 4)
     strip = [{k: v for k, v in h.items() if k != "id"} for h in before]
     assert [{k: v for k, v in h.items() if k != "id"} for h in after] == strip
