@@ -217,6 +217,16 @@ class CheckInConnection:
 HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union("HabitResult")]
 HabitCheckInResult = Annotated[CheckIn | NotFoundError | InvalidInputError | OutOfRangeError | DuplicateError,
                                strawberry.union("HabitCheckInResult")]
+
+
+@strawberry.type(description="A habit was deleted, with its check-ins, skips and pauses.")
+class HabitDeleted:
+    id: strawberry.ID = strawberry.field(description="The deleted habit's id.")
+
+
+HabitDeleteResult = Annotated[HabitDeleted | NotFoundError,
+                              strawberry.union("HabitDeleteResult", description="The deleted habit's id, or "
+                                                                                "NOT_FOUND.")]
 CheckInUndoResult = Annotated[CheckIn | NotFoundError, strawberry.union("CheckInUndoResult")]
 
 
@@ -330,6 +340,17 @@ class HabitMutation:
     async def habit_restore(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), False))
+
+    @strawberry.mutation(description="Delete a habit for good, with its check-ins, skips and pauses (a pause of "
+                                     "other habits too keeps those). Achievements and steps already earned stay. "
+                                     "habitArchive is the reversible way.")
+    @typed_errors
+    async def habit_delete(self, info: Info[Context, None],
+                           id: Annotated[strawberry.ID, strawberry.argument(description="The habit's id.")]
+                           ) -> HabitDeleteResult:
+        viewer = await info.context.require_viewer()
+        deleted = await service.delete_habit(viewer, parse_id(id, "habit"))
+        return HabitDeleted(id=strawberry.ID(str(deleted.id)))
 
     @strawberry.mutation(description="Log a check-in (on a QUIT habit: a slip).")
     @typed_errors

@@ -119,6 +119,21 @@ async def list_habits(owner: UUID, include_archived: bool) -> list[HabitRecord]:
     return [_habit(r) for r in rows]
 
 
+async def delete_habit(habit_id: UUID) -> None:
+    """The habit and everything hanging off it: check-ins, skips, its links to pauses, and the pauses
+    that paused nothing else (a pause of every habit stays). Call inside the use case's transaction."""
+    await C.delete().where(C.habit == habit_id)
+    await S.delete().where(S.habit == habit_id)
+    linked = [r["pause"] for r in await PH.select(PH.pause).where(PH.habit == habit_id)]
+    await PH.delete().where(PH.habit == habit_id)
+    if linked:
+        still = {r["pause"] for r in await PH.select(PH.pause).where(PH.pause.is_in(linked))}
+        emptied = [p for p in linked if p not in still]
+        if emptied:
+            await P.delete().where(P.id.is_in(emptied))
+    await H.delete().where(H.id == habit_id)
+
+
 # -- check-ins
 
 _CHECK_IN_COLUMNS = ("id", "owner", "habit", "occurred_at", "day", "quantity", "note", "source", "idempotency_key",

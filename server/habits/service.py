@@ -1,4 +1,4 @@
-"""Habit use cases: create, update, archive, check in, undo, skip. One use case, one transaction."""
+"""Habit use cases: create, update, archive, delete, check in, undo, skip. One use case, one transaction."""
 
 from __future__ import annotations
 
@@ -199,6 +199,16 @@ async def set_archived(viewer: Viewer, habit_id: UUID, archived: bool) -> HabitR
             await repository.update_habit(habit_id, {"archived_at": now if archived else None})
             uow.mark_stale(viewer.account.id)
     return await _owned(viewer, habit_id)
+
+
+async def delete_habit(viewer: Viewer, habit_id: UUID) -> HabitRecord:
+    """Remove a habit for good, with its history, in one transaction (archive is the reversible way).
+    Achievements and steps it helped earn stay: the recompute never takes one back."""
+    async with write_transaction() as uow:
+        habit = await _owned(viewer, habit_id)
+        await repository.delete_habit(habit_id)
+        uow.mark_stale(viewer.account.id)
+    return habit
 
 
 async def check_in(

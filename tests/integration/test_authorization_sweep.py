@@ -104,6 +104,7 @@ PROBES: dict[str, Probe] = {
                                 lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),
     "Mutation.habitUnskip": Probe(_mutation("habitUnskip", "$h: ID!, $d: Date!", "habitId: $h, day: $d"),
                                   lambda o: {"h": o.habit_id, "d": o.skipped_day}),
+    "Mutation.habitDelete": Probe(_mutation("habitDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.habit_id}),
     "Mutation.pauseCreate": Probe(_mutation("pauseCreate", "$h: ID!, $d: Date!",
                                             "input: {habitIds: [$h], from: $d, to: $d}"),
                                   lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),

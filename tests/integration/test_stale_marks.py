@@ -70,6 +70,7 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
                                  {"h": s["habit"], "at": _at(2)}),
     "accountImport": lambda s: ("mutation($d: JSON!) { accountImport(input: {data: $d}) { __typename } }",
                                 {"d": s["export"]}),
+    "habitDelete": lambda s: ("mutation($id: ID!) { habitDelete(id: $id) { __typename } }", {"id": s["habit"]}),
     "loopImport": lambda s: ("mutation($a: String!) { loopImport(input: {archive: $a}) { __typename } }",
                              {"a": _loop_zip(_yesterday())}),
 }
@@ -78,7 +79,7 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
            "habitRestore": "Habit", "pauseCreate": "Pause",
            "pauseDelete": "PauseDeleted", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
-           "loopImport": "LoopImportReport"}
+           "loopImport": "LoopImportReport", "habitDelete": "HabitDeleted"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
 LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
 
