@@ -49,7 +49,7 @@ from server.habits import queries
 from server.ratelimit import Decision, RateLimiter
 
 # List fields sized by the asker's number of habits (list_sizes: bounded_by("habits", ...)).
-_HABITS = frozenset({("Query", "habits"), ("Pause", "habits")})
+_HABITS = frozenset({("Query", "habits"), ("Pause", "habits"), ("Mutation", "habitsReorder")})
 PUBLIC_FIELDS = frozenset({"signUp", "logIn", "__typename", "__schema", "__type"})
 SIGN_IN_FIELDS = frozenset({"signUp", "logIn"})
 # Every this many values a response could hold cost one more request of the asker's budget.

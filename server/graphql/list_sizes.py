@@ -22,6 +22,7 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("Query", "apiTokens"): fixed(100),
     ("Query", "achievements"): fixed(len(CATALOGUE)),
     ("Query", "pauses"): fixed(PAUSES_MAX),
+    ("Mutation", "habitsReorder"): bounded_by("habits", HABITS_MAX),
     ("Pause", "habits"): bounded_by("habits", HABITS_MAX),
     ("Habit", "days"): date_range(),
     ("DaySeries", "statuses"): date_range(of_parent=True),

@@ -37,6 +37,7 @@ class HabitRecord:
     description: str | None = None
     question: str | None = None
     color: str | None = None  # "#RRGGBB"
+    position: int = 0  # the owner's order (habitsReorder)
 
     @property
     def archived(self) -> bool:

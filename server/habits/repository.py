@@ -41,6 +41,7 @@ def _habit(row: dict[str, Any]) -> HabitRecord:
         description=row["description"],
         question=row["question"],
         color=row["color"],
+        position=row["position"],
     )
 
 
@@ -73,8 +74,15 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
 
 # -- habits
 
+async def next_position(owner: UUID) -> int:
+    """The position after the owner's last habit: new habits go last."""
+    rows = await H.raw("SELECT MAX(position) AS last FROM habit WHERE owner = {}", owner)
+    last = rows[0]["last"] if rows else None
+    return 0 if last is None else int(last) + 1
+
+
 async def insert_habit(owner: UUID, values: dict[str, Any], now: datetime) -> HabitRecord:
-    row = H(id=uuid4(), owner=owner, created_at=now, **values)
+    row = H(id=uuid4(), owner=owner, created_at=now, position=await next_position(owner), **values)
     await row.save()
     return _habit(row.to_dict())
 
@@ -115,8 +123,13 @@ async def list_habits(owner: UUID, include_archived: bool) -> list[HabitRecord]:
     query = H.select().where(H.owner == owner)
     if not include_archived:
         query = query.where(H.archived_at.is_null())
-    rows = await query.order_by(H.created_at).order_by(H.id)
+    rows = await query.order_by(H.position).order_by(H.created_at).order_by(H.id)
     return [_habit(r) for r in rows]
+
+
+async def set_positions(positions: dict[UUID, int]) -> None:
+    for habit_id, position in positions.items():
+        await H.update({H.position: position}).where(H.id == habit_id)
 
 
 async def delete_habit(habit_id: UUID) -> None:
@@ -223,7 +236,7 @@ _HABITS_WITH_LOGS_PG = (
     "LEFT JOIN LATERAL (SELECT array_agg(s.day) AS skips FROM habit_skip s WHERE s.habit = h.id) k ON true "
     "LEFT JOIN LATERAL (SELECT array_agg(p.from_day) AS firsts, array_agg(p.to_day) AS lasts FROM pause p "
     f"WHERE {_PAUSES_OF_HABIT}) q ON true "
-    "WHERE h.owner = {} ORDER BY h.created_at, h.id"
+    "WHERE h.owner = {} ORDER BY h.position, h.created_at, h.id"
 )
 
 

@@ -211,6 +211,27 @@ async def delete_habit(viewer: Viewer, habit_id: UUID) -> HabitRecord:
     return habit
 
 
+async def reorder_habits(viewer: Viewer, habit_ids: list[UUID]) -> list[HabitRecord]:
+    """Put these habits in this order, in the places they hold among all the owner's habits: a list of
+    the active habits reorders them and leaves the archived ones where they are. Returns every habit
+    in the new order, positions renumbered 0, 1, 2..."""
+    if len(set(habit_ids)) != len(habit_ids):
+        raise invalid("ids", "each habit may appear once")
+    if len(habit_ids) > HABITS_MAX:
+        raise invalid("ids", f"at most {HABITS_MAX} habits")
+    async with write_transaction():
+        habits = await repository.list_habits(viewer.account.id, include_archived=True)
+        known = {h.id for h in habits}
+        if any(h not in known for h in habit_ids):
+            raise not_found("habit")
+        listed, moving = set(habit_ids), iter(habit_ids)
+        order = [next(moving) if h.id in listed else h.id for h in habits]
+        by_id = {h.id: h for h in habits}
+        await repository.set_positions({hid: n for n, hid in enumerate(order) if by_id[hid].position != n})
+    # No derived state depends on the order: nothing to mark stale.
+    return await repository.list_habits(viewer.account.id, include_archived=True)
+
+
 async def check_in(
     viewer: Viewer,
     habit_id: UUID,

@@ -46,6 +46,9 @@ class Habit(Table, tablename="habit"):
     # "<step key>/<habit name>" for habits adopted from a program step's starter kit: unique
     # per owner, so adopting a kit twice creates nothing new.
     kit_key = Varchar(length=160, null=True, default=None)
+    # The owner's order of habits (habitsReorder); new habits go last. Ties (none are made on purpose)
+    # fall back to creation order.
+    position = Integer(default=0)
 
 
 class CheckIn(Table, tablename="check_in"):

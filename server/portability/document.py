@@ -1,7 +1,7 @@
 """The account export document (format "comeback-export", version 3): its shape, writing and checking.
 
-Version 3 (issue 15) adds `pauses` (a break's days, for some habits or all: `habitIds: null`); an
-older server must refuse it rather than restore the history without its breaks.
+Version 3 (issue 15) adds `pauses` (a break's days, for some habits or all: `habitIds: null`) and each
+habit's `position`; an older server must refuse it rather than restore the history without its breaks.
 
 Version 2 (issue 14) adds INTERVAL schedules (`times`, `days`, `total`) and the habit fields
 `dailyLimit`, `description`, `question` and `color`; a version 1 document is read as before (none of
@@ -132,6 +132,8 @@ class HabitV1(_Model):
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     question: str | None = Field(default=None, max_length=QUESTION_MAX)
     color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    # Version 3: the owner's order. A restore appends the habits after the account's own, in this order.
+    position: int | None = Field(default=None, ge=0)
 
     _target = field_validator("target_quantity")(_positive)
 

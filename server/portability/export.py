@@ -44,7 +44,7 @@ def _habit(h: HabitRecord) -> HabitV1:
                             total=h.schedule.total),
         target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
         archived_at=h.archived_at, created_at=h.created_at, daily_limit=h.daily_limit, description=h.description,
-        question=h.question, color=h.color)
+        question=h.question, color=h.color, position=h.position)
 
 
 def _check_in(c: CheckInRecord) -> CheckInV1:

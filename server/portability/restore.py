@@ -166,7 +166,9 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
                                journal_tables.JournalEntry)
     unchanged = 0
     habits = []
-    for h in document.habits:
+    # In the exported order (a version 2 document has none: its order, creation order, is kept).
+    ordered = sorted(document.habits, key=lambda h: -1 if h.position is None else h.position)
+    for h in ordered:
         target, exists = habit_ids[h.id]
         if exists:
             unchanged += 1

@@ -88,6 +88,11 @@ def _import_check(doc: dict[str, Any]) -> None:
         assert [r["code"] for r in result["report"]["rows"]] == ["NOT_FOUND"]
 
 
+def _reorder_check(doc: dict[str, Any]) -> None:
+    # habitsReorder answers a plain list: a stranger's id is a top-level NOT_FOUND.
+    assert doc.get("data") is None and [e["extensions"]["code"] for e in doc["errors"]] == ["NOT_FOUND"], doc
+
+
 # Every field taking an ID, by "Type.field". A new one without an entry fails test_every_id_field_is_probed.
 PROBES: dict[str, Probe] = {
     "Query.habit": Probe(lambda _o: "query($id: ID!) { habit(id: $id) { id name } }",
@@ -105,6 +110,8 @@ PROBES: dict[str, Probe] = {
     "Mutation.habitUnskip": Probe(_mutation("habitUnskip", "$h: ID!, $d: Date!", "habitId: $h, day: $d"),
                                   lambda o: {"h": o.habit_id, "d": o.skipped_day}),
     "Mutation.habitDelete": Probe(_mutation("habitDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.habit_id}),
+    "Mutation.habitsReorder": Probe(lambda _o: "mutation($ids: [ID!]!) { habitsReorder(ids: $ids) { id name } }",
+                                    lambda o: {"ids": [o.habit_id]}, _reorder_check),
     "Mutation.pauseCreate": Probe(_mutation("pauseCreate", "$h: ID!, $d: Date!",
                                             "input: {habitIds: [$h], from: $d, to: $d}"),
                                   lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),

@@ -126,6 +126,14 @@ async def test_undo_skip_status_and_habits(api: GraphQLApi, cli: Cli) -> None:
     assert (await cli("undo", "--id", "00000000-0000-0000-0000-000000000000")).exit_code == 2
 
 
+async def test_habits_are_listed_in_your_order(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    ids = [(await api.create_habit(name=name))["id"] for name in ("Walk", "Read", "Gym")]
+    await api.data("mutation($ids: [ID!]!) { habitsReorder(ids: $ids) { id } }", {"ids": [ids[2], ids[0], ids[1]]})
+    assert [h["name"] for h in await cli.json("habits")] == ["Gym", "Walk", "Read"]
+    assert [line.split()[0] for line in (await cli("habits")).output.splitlines()] == ["Gym", "Walk", "Read"]
+
+
 async def test_exit_codes_for_auth_and_an_unreachable_server(api: GraphQLApi, cli: Cli,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     no_token = await cli("habits")

@@ -81,7 +81,8 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
            "loopImport": "LoopImportReport", "habitDelete": "HabitDeleted"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
+# The order of habits feeds nothing derived either.
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "habitsReorder"}
 
 
 def test_every_mutation_is_classified() -> None:
