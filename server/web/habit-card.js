@@ -186,7 +186,8 @@ export function focusActions(root) {
 }
 
 /** The card on the today list; redraws itself in place after every action. */
-export function habitCard(habit, today) {
+/** `footer`: a node kept at the card's end across redraws (the today list's up/down buttons). */
+export function habitCard(habit, today, footer = null) {
   const card = h("article", { class: "card habit-card", "aria-labelledby": `h-${habit.id}` });
   const draw = (current, message = "") => {
     const isQuit = current.kind === "QUIT";
@@ -220,7 +221,7 @@ export function habitCard(habit, today) {
           `${current.freezesHeld} ${current.freezesHeld === 1 ? "freeze" : "freezes"}`) : null,
         h("span", { class: "strength", title: "Habit strength (Loop's score)" }, `${formatNumber(current.strength)}% strength`)),
       weekStrip(current),
-      actions);
+      actions, ...(footer ? [footer] : []));
   };
   draw(habit);
   return card;

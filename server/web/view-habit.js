@@ -5,10 +5,12 @@ import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumb
   CATEGORY_LABELS, busy } from "./dom.js";
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
 import { heatmap, heatmapLegend, lineChart, strengthSeries } from "./charts.js";
+import { pausedDays } from "./breaks.js";
 
 const DETAIL = `query HabitDetail($id: ID!, $from: Date!, $to: Date!) { habit(id: $id) {
   ...HabitFields days(from: $from, to: $to) { date status quantity }
-  checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } } }
+  checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } }
+  pauses { id from to reason habits { id } } }
   ${HABIT_FIELDS}`;
 const MORE = `query MoreCheckIns($id: ID!, $after: String) { habit(id: $id) {
   checkIns(first: 15, after: $after) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } } }`;
@@ -61,6 +63,7 @@ export async function render(root, { params, app }) {
     document.title = `${habit.name} · Comeback`;
     const days = habit.days;
     const heatDays = days.filter((d) => d.date >= heatFrom);
+    const paused = pausedDays(data.pauses, habit.id);
     const todayCheckIns = habit.checkIns.edges.filter((e) => e.node.day === today);
     const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns } };
     const actions = habitActions(forActions, today, async (text, keepFocus) => {
@@ -125,8 +128,8 @@ export async function render(root, { params, app }) {
         actions),
       h("section", { class: "card heatmap-card", "aria-labelledby": "year-title" },
         h("h2", { id: "year-title" }, "Your year"),
-        h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate })),
-        heatmapLegend(interval ? "INTERVAL" : habit.kind),
+        h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate, paused })),
+        heatmapLegend(interval ? "INTERVAL" : habit.kind, { paused: heatDays.some((d) => paused.has(d.date)) }),
         habit.kind === "QUIT" ? null : interval
           ? h("p", { class: "muted small" }, "A day without a check-in is covered when check-ins around it already "
             + "meet the interval, as in Loop Habit Tracker; covered days count for the streak.")
