@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import json
+import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -151,3 +155,15 @@ async def test_the_recompute_follows_a_pause_and_takes_no_award_away(api: Api) -
         after = await api.data(query)
         assert streak_7(after)  # earned stays earned
         assert after["confidence"]["score"] < bridged["confidence"]["score"]
+
+
+async def test_loops_export_shows_paused_days_as_skips_from_the_start_to_today(api: Api) -> None:
+    me = await factories.user()
+    api.as_user(me)
+    await factories.habit(me, "Walk", start_date=_day(4))
+    await _create(api, **{"from": _day(10).isoformat(), "to": _day(-3).isoformat()})
+    out = (await api.data("{ loopExport { archive } }"))["loopExport"]
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(out["archive"]))) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("Checkmarks.csv"))
+        rows = list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+    assert sorted(r["Date"] for r in rows if r["Value"] == "SKIP") == [_day(b).isoformat() for b in range(4, -1, -1)]
