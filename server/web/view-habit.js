@@ -16,6 +16,8 @@ const MORE = `query MoreCheckIns($id: ID!, $after: String) { habit(id: $id) {
   checkIns(first: 15, after: $after) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } } }`;
 const ARCHIVE = `mutation Archive($id: ID!) { habitArchive(id: $id) { ${errorFields("InvalidInputError", "OutOfRangeError")} ... on Habit { id archived } } }`;
 
+const DELETE = `mutation DeleteHabit($id: ID!) { habitDelete(id: $id) { ${errorFields()} ... on HabitDeleted { id } } }`;
+
 const SOURCES = { API: "via the API", WEB: "on the web", MOBILE: "on the phone", SCRIPT: "by a script", IMPORT: "imported" };
 
 /** The heatmap starts on the Monday about a year back; strength needs up to 1,000 days (the API's limit). */
@@ -106,6 +108,25 @@ export async function render(root, { params, app }) {
       }
     });
 
+    const remove = h("button", { type: "button", class: "link-button danger-text" }, "Delete this habit");
+    remove.addEventListener("click", async () => {
+      if (remove.dataset.confirm !== "yes") {
+        remove.dataset.confirm = "yes";
+        remove.textContent = "Delete it with all its check-ins? This cannot be undone (archive keeps them). "
+          + "Click again to delete.";
+        return;
+      }
+      busy(remove, true);
+      try {
+        unwrap((await gql(DELETE, { id })).habitDelete);
+        app.toast(`Deleted “${habit.name}”`, "Achievements you earned stay yours.");
+        app.go("#/today");
+      } catch (error) {
+        remove.textContent = error.message;
+        busy(remove, false);
+      }
+    });
+
     // INTERVAL habits follow Loop's rolling intervals: covered days instead of freezes.
     const interval = habit.kind === "BUILD" && habit.schedule.period === "INTERVAL";
     body.removeAttribute("aria-busy");
@@ -147,7 +168,7 @@ export async function render(root, { params, app }) {
           ? "No slips logged. Every day without one adds to your clean streak."
           : "No check-ins yet. Check in above when you've done it today."),
         more),
-      h("p", { class: "archive-row" }, archive));
+      h("p", { class: "archive-row" }, archive, remove));
     const scroller = body.querySelector(".heatmap-scroll");
     scroller.scrollLeft = scroller.scrollWidth;
   }

@@ -1,4 +1,5 @@
-"""The dashboard's breaks and order: take a break, see it run and on the heatmap, end it; move habits."""
+"""The dashboard's breaks and order: take a break, see it run and on the heatmap, end it; move and delete
+habits."""
 
 from __future__ import annotations
 
@@ -81,3 +82,10 @@ def test_habits_move_up_and_down_and_every_list_follows(pages: Pages, server: st
                       {"name": "Read", "position": 2}]
     page.reload()
     expect(names).to_have_text(["Stretch", "Walk", "Read"])
+    # deleting one, from its page (two clicks: it cannot be undone)
+    page.get_by_role("link", name="Walk").click()
+    page.get_by_role("button", name="Delete this habit").click()
+    page.get_by_role("button", name="Delete it with all its check-ins?").click()
+    expect(names).to_have_text(["Stretch", "Read"])
+    assert [h["name"] for h in gql(server, "{ habits(includeArchived: true) { name } }", token=token)["data"][
+        "habits"]] == ["Stretch", "Read"]
