@@ -14,6 +14,7 @@ from server.graphql.errors import InvalidInputError, NotFoundError, OutOfRangeEr
 from server.graphql.habits import Habit
 from server.graphql.ids import parse_id, try_parse_id
 from server.habits import pause_service
+from server.habits.pause_service import PAUSES_MAX
 from server.habits.pauses import AHEAD_MAX_DAYS, RANGE_MAX_DAYS, REASON_MAX
 from server.habits.records import PauseRecord
 
@@ -80,9 +81,11 @@ class PauseQuery:
 class PauseMutation:
     @strawberry.mutation(description="Take a break: every day of the range counts as skipped for the habits paused. "
                                      "Past, running and future ranges alike; streaks, strength and confidence are "
-                                     "recomputed (nothing earned is taken away).")
+                                     f"recomputed (nothing earned is taken away). At most {PAUSES_MAX} pauses.")
     @typed_errors
-    async def pause_create(self, info: Info[Context, None], input: PauseCreateInput) -> PauseResult:
+    async def pause_create(self, info: Info[Context, None],
+                           input: Annotated[PauseCreateInput, strawberry.argument(
+                               description="The range, the habits (or all) and why.")]) -> PauseResult:
         viewer = await info.context.require_viewer()
         habit_ids = None
         if input.habit_ids is not None:

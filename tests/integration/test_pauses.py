@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from server import clock
+from server.database import count_queries
 from tests import factories
 from tests.integration.api import Api
 from tests.integration.background import engine_without_worker, run_queued
@@ -167,3 +168,23 @@ async def test_loops_export_shows_paused_days_as_skips_from_the_start_to_today(a
         name = next(n for n in archive.namelist() if n.endswith("Checkmarks.csv"))
         rows = list(csv.DictReader(io.StringIO(archive.read(name).decode())))
     assert sorted(r["Date"] for r in rows if r["Value"] == "SKIP") == [_day(b).isoformat() for b in range(4, -1, -1)]
+
+
+async def test_listing_pauses_with_their_habits_costs_the_same_for_many(api: Api) -> None:
+    me = await factories.user()
+    api.as_user(me)
+    habits = [str((await factories.habit(me, f"Habit {n}")).id) for n in range(4)]
+
+    async def cost() -> tuple[int, int]:
+        with count_queries() as counter:
+            listed = (await api.data("{ pauses { id habits { id name currentStreak } } }"))["pauses"]
+        return counter.count, len(listed)
+
+    await _create(api, habitIds=habits[:2], **{"from": _day(3).isoformat(), "to": _day(2).isoformat()})
+    few = await cost()
+    for n in range(4):
+        await _create(api, habitIds=habits[n:], **{"from": _day(9 + n).isoformat(), "to": _day(8).isoformat()})
+    await _create(api, **{"from": _day(1).isoformat(), "to": _day(1).isoformat()})
+    many = await cost()
+    assert (few[1], many[1]) == (1, 6)
+    assert few[0] == many[0]
