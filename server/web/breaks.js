@@ -59,8 +59,8 @@ export function breakBanners(pauses, today, changed) {
       : `Break planned from ${day(pause.from)} to ${day(pause.to)} (${whose(pause)}).`;
     return h("section", { class: `card break-banner${running ? " running" : ""}`, role: "status",
       dataset: { pause: pause.id } },
-    h("p", {}, h("strong", {}, text), pause.reason ? ` ${pause.reason}.` : "",
-      " Paused days count as skipped: streaks and freezes are kept, strength holds."),
+    h("p", {}, h("strong", {}, text), pause.reason ? ` Reason: ${pause.reason}.` : "",
+      " Paused days count as skipped: streaks and freezes are kept, strength holds; a check-in still counts."),
     h("div", { class: "row" }, end), status);
   });
 }

@@ -67,7 +67,7 @@ export async function render(root, { params, app }) {
     const heatDays = days.filter((d) => d.date >= heatFrom);
     const paused = pausedDays(data.pauses, habit.id);
     const todayCheckIns = habit.checkIns.edges.filter((e) => e.node.day === today);
-    const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns } };
+    const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns }, pausedToday: paused.has(today) };
     const actions = habitActions(forActions, today, async (text, keepFocus) => {
       await load(text);
       if (keepFocus) focusActions(body);

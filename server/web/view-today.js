@@ -4,7 +4,7 @@ import { gql, unwrap, errorFields } from "./api.js";
 import { h, icon, addDays, formatDay, busy } from "./dom.js";
 import { HABIT_FIELDS, habitCard } from "./habit-card.js";
 import { habitForm } from "./habit-form.js";
-import { breakBanners, breakForm } from "./breaks.js";
+import { breakBanners, breakForm, covers } from "./breaks.js";
 
 const TODAY = `query Today($from: Date!, $to: Date!) { habits {
   ...HabitFields days(from: $from, to: $to) { date status quantity }
@@ -114,8 +114,10 @@ export async function render(root, { app }) {
       root.querySelector(".habit-grid, .empty-state").replaceWith(empty);
       return;
     }
+    const running = data.pauses.filter((p) => p.from <= today && today <= p.to);
     const grid = h("div", { class: "habit-grid" }, habits.map((habit, index) =>
-      habitCard(habit, today, habits.length > 1 ? orderButtons(habit, index) : null)));
+      habitCard(habit, today, habits.length > 1 ? orderButtons(habit, index) : null,
+        running.some((p) => covers(p, habit.id)))));
     grid.addEventListener("habit-changed", () => {
       const cards = [...grid.querySelectorAll(".habit-card")];
       updateSummary(cards.map((c) => ({ doneToday: c.dataset.done === "true" })));

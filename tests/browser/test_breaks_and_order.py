@@ -42,6 +42,13 @@ def test_a_break_runs_shows_on_the_heatmap_and_ends(pages: Pages, server: str) -
     expect(banner).to_contain_text("(Walk)")
     expect(page.locator(f'.habit-card[data-habit-id="{walk}"] .week-strip li[data-date="{today.isoformat()}"]')
            ).to_have_attribute("data-status", "SKIPPED")
+    # a check-in on a paused day still counts (no skip to take back; Read is not on a break)
+    card = page.locator(f'.habit-card[data-habit-id="{walk}"]')
+    expect(card.get_by_text("On a break today")).to_be_visible()
+    expect(card.get_by_role("button", name="Take back skip")).to_have_count(0)
+    expect(page.locator(".habit-card", has_text="Read").get_by_text("On a break today")).to_have_count(0)
+    card.get_by_role("button", name="Check in Walk").click()
+    expect(card).to_have_attribute("data-done", "true")
     pauses = gql(server, "{ pauses { from to reason habits { id } } }", token=token)["data"]["pauses"]
     assert pauses == [{"from": (today - timedelta(days=3)).isoformat(), "to": (today + timedelta(days=4)).isoformat(),
                        "reason": "flu", "habits": [{"id": walk}]}]
@@ -50,7 +57,7 @@ def test_a_break_runs_shows_on_the_heatmap_and_ends(pages: Pages, server: str) -
     for back in range(4):
         cell = page.locator(f'.heatmap rect[data-date="{(today - timedelta(days=back)).isoformat()}"]')
         expect(cell).to_have_attribute("data-paused", "true")
-        expect(cell).to_have_attribute("data-status", "SKIPPED")
+        expect(cell).to_have_attribute("data-status", "DONE" if back == 0 else "SKIPPED")
     expect(page.locator(f'.heatmap rect[data-date="{(today - timedelta(days=4)).isoformat()}"]')
            ).not_to_have_attribute("data-paused", "true")
     expect(page.locator(".legend")).to_contain_text("On a break")
