@@ -331,7 +331,8 @@ def import_(url: str | None, as_json: bool, file: str, loop: bool, dry_run: bool
         total = transfer.restore(api, document, dry_run)
     verb = "Would create" if dry_run else "Created"
     _out(as_json, total, f"{verb} {total['habitsCreated']} habits, {total['checkInsCreated']} check-ins, "
-                         f"{total['skipsCreated']} skips, {total['journalEntriesCreated']} journal entries; "
+                         f"{total['skipsCreated']} skips, {total['pausesCreated']} pauses, "
+                         f"{total['journalEntriesCreated']} journal entries; "
                          f"{total['unchanged']} already there.")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.errors import ErrorCode
+from server.errors import DomainError, ErrorCode, not_found
 from server.graphql.context import Context
 from server.graphql.errors import (
     ApiError,
@@ -103,6 +103,8 @@ class Habit:
     question: str | None = strawberry.field(description="The question to ask when checking in, e.g. \"Did you "
                                                          "meditate this morning?\" (up to 200 characters).")
     color: str | None = strawberry.field(description="The habit's colour as #RRGGBB; null: the app's choice.")
+    position: int = strawberry.field(description="Where the habit stands in your order (0 first): `habits` lists "
+                                                 "by it, new habits go last, habitsReorder changes it.")
     record: strawberry.Private[HabitRecord]
 
     @classmethod
@@ -112,7 +114,7 @@ class Habit:
             schedule=ScheduleType.from_domain(h.schedule),
             target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
             daily_limit=h.daily_limit, description=h.description, question=h.question, color=h.color,
-            record=h,
+            position=h.position, record=h,
         )
 
     async def _summary(self, info: Info[Context, None]) -> HabitSummary:
@@ -217,6 +219,16 @@ class CheckInConnection:
 HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union("HabitResult")]
 HabitCheckInResult = Annotated[CheckIn | NotFoundError | InvalidInputError | OutOfRangeError | DuplicateError,
                                strawberry.union("HabitCheckInResult")]
+
+
+@strawberry.type(description="A habit was deleted, with its check-ins, skips and pauses.")
+class HabitDeleted:
+    id: strawberry.ID = strawberry.field(description="The deleted habit's id.")
+
+
+HabitDeleteResult = Annotated[HabitDeleted | NotFoundError,
+                              strawberry.union("HabitDeleteResult", description="The deleted habit's id, or "
+                                                                                "NOT_FOUND.")]
 CheckInUndoResult = Annotated[CheckIn | NotFoundError, strawberry.union("CheckInUndoResult")]
 
 
@@ -330,6 +342,40 @@ class HabitMutation:
     async def habit_restore(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), False))
+
+    @strawberry.mutation(description="Delete a habit for good, with its check-ins, skips and pauses (a pause of "
+                                     "other habits too keeps those). Achievements and steps already earned stay. "
+                                     "habitArchive is the reversible way.")
+    @typed_errors
+    async def habit_delete(self, info: Info[Context, None],
+                           id: Annotated[strawberry.ID, strawberry.argument(description="The habit's id.")]
+                           ) -> HabitDeleteResult:
+        viewer = await info.context.require_viewer()
+        deleted = await service.delete_habit(viewer, parse_id(id, "habit"))
+        return HabitDeleted(id=strawberry.ID(str(deleted.id)))
+
+    @strawberry.mutation(description="Put habits in this order. They take, in the order given, the places they "
+                                     "held among all your habits, so listing only the active ones leaves the "
+                                     "archived ones where they are. Answers every habit (archived ones included) in "
+                                     "the new order. A habit that is not yours is a NOT_FOUND error, a repeated one "
+                                     "BAD_USER_INPUT (field `ids`).")
+    async def habits_reorder(self, info: Info[Context, None],
+                             ids: Annotated[list[strawberry.ID], strawberry.argument(
+                                 description="Your habits' ids in the order you want them.")]) -> list[Habit]:
+        viewer = await info.context.require_viewer()
+        parsed = [try_parse_id(i) for i in ids]
+        try:
+            if any(p is None for p in parsed):
+                raise not_found("habit")
+            records = await service.reorder_habits(viewer, [p for p in parsed if p is not None])
+        except DomainError as error:
+            # The contract answers a plain list, so its failures are top-level errors with their codes.
+            code = ErrorCode.BAD_USER_INPUT if error.code is ErrorCode.INVALID_INPUT else error.code
+            raise ApiError(code, error.message, field="ids") from error
+        loaders = await info.context.loaders()
+        for record in records:
+            loaders.habit.prime(record.id, record)
+        return [Habit.from_domain(r) for r in records]
 
     @strawberry.mutation(description="Log a check-in (on a QUIT habit: a slip).")
     @typed_errors

@@ -10,6 +10,7 @@ from __future__ import annotations
 from server.achievements.catalogue import CATALOGUE
 from server.graphql.cost import SizeRule, argument, bounded_by, date_range, fixed, input_length
 from server.graphql.pagination import PAGE_DEFAULT, PAGE_MAX
+from server.habits.pause_service import PAUSES_MAX
 from server.habits.service import HABITS_MAX
 from server.portability.rows import ROWS_MAX
 
@@ -20,6 +21,9 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("Query", "habits"): bounded_by("habits", HABITS_MAX),
     ("Query", "apiTokens"): fixed(100),
     ("Query", "achievements"): fixed(len(CATALOGUE)),
+    ("Query", "pauses"): fixed(PAUSES_MAX),
+    ("Mutation", "habitsReorder"): bounded_by("habits", HABITS_MAX),
+    ("Pause", "habits"): bounded_by("habits", HABITS_MAX),
     ("Habit", "days"): date_range(),
     ("DaySeries", "statuses"): date_range(of_parent=True),
     ("DaySeries", "quantities"): date_range(of_parent=True),

@@ -112,6 +112,7 @@ class AccountImportReport:
     habits_created: int
     check_ins_created: int
     skips_created: int
+    pauses_created: int = strawberry.field(description="Pauses restored (in a dry run: that would be).")
     journal_entries_created: int
     achievements_restored: int
     steps_restored: int
@@ -159,6 +160,7 @@ class PortabilityMutation:
         r = await restore.restore_account(viewer, input.data, input.dry_run, input.apply_profile)
         return AccountImportReport(
             dry_run=r.dry_run, habits_created=r.habits_created, check_ins_created=r.check_ins_created,
-            skips_created=r.skips_created, journal_entries_created=r.journal_entries_created,
-            achievements_restored=r.achievements_restored, steps_restored=r.steps_restored,
+            skips_created=r.skips_created, pauses_created=r.pauses_created,
+            journal_entries_created=r.journal_entries_created, achievements_restored=r.achievements_restored,
+            steps_restored=r.steps_restored,
             unchanged=r.unchanged, profile_applied=r.profile_applied)

@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, loop, portability, program, progress
+from server.graphql import accounts, habits, journal, loop, pauses, portability, program, progress
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import check_error_unions
@@ -19,10 +19,11 @@ from server.graphql.list_sizes import LIST_SIZES
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
-Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
+Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, pauses.PauseQuery, progress.ProgressQuery,
                               program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
                               loop.LoopQuery))
-Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
+Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, pauses.PauseMutation,
+                                    journal.JournalMutation,
                                     program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation))
 
 

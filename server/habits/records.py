@@ -37,6 +37,7 @@ class HabitRecord:
     description: str | None = None
     question: str | None = None
     color: str | None = None  # "#RRGGBB"
+    position: int = 0  # the owner's order (habitsReorder)
 
     @property
     def archived(self) -> bool:
@@ -45,6 +46,19 @@ class HabitRecord:
     @property
     def rules(self) -> HabitRules:
         return HabitRules(self.kind, self.schedule, self.target_quantity, self.start_date, self.daily_limit or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseRecord:
+    """A break from `start` to `end` (inclusive local days) for some habits, or all (`habit_ids` None)."""
+
+    id: UUID
+    owner_id: UUID
+    start: date
+    end: date
+    reason: str | None
+    habit_ids: tuple[UUID, ...] | None
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

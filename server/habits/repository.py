@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from server import clock
 from server.database import DB
 from server.habits import tables
 from server.habits.model import Category, HabitLog, Kind, Period, Schedule
-from server.habits.records import CheckInRecord, HabitRecord, Source
+from server.habits.pauses import with_pauses
+from server.habits.records import CheckInRecord, HabitRecord, PauseRecord, Source
 
 H = tables.Habit
 C = tables.CheckIn
 S = tables.HabitSkip
+P = tables.Pause
+PH = tables.PauseHabit
 
 
 def _habit(row: dict[str, Any]) -> HabitRecord:
@@ -37,6 +41,7 @@ def _habit(row: dict[str, Any]) -> HabitRecord:
         description=row["description"],
         question=row["question"],
         color=row["color"],
+        position=row["position"],
     )
 
 
@@ -69,8 +74,15 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
 
 # -- habits
 
+async def next_position(owner: UUID) -> int:
+    """The position after the owner's last habit: new habits go last."""
+    rows = await H.raw("SELECT MAX(position) AS last FROM habit WHERE owner = {}", owner)
+    last = rows[0]["last"] if rows else None
+    return 0 if last is None else int(last) + 1
+
+
 async def insert_habit(owner: UUID, values: dict[str, Any], now: datetime) -> HabitRecord:
-    row = H(id=uuid4(), owner=owner, created_at=now, **values)
+    row = H(id=uuid4(), owner=owner, created_at=now, position=await next_position(owner), **values)
     await row.save()
     return _habit(row.to_dict())
 
@@ -111,8 +123,28 @@ async def list_habits(owner: UUID, include_archived: bool) -> list[HabitRecord]:
     query = H.select().where(H.owner == owner)
     if not include_archived:
         query = query.where(H.archived_at.is_null())
-    rows = await query.order_by(H.created_at).order_by(H.id)
+    rows = await query.order_by(H.position).order_by(H.created_at).order_by(H.id)
     return [_habit(r) for r in rows]
+
+
+async def set_positions(positions: dict[UUID, int]) -> None:
+    for habit_id, position in positions.items():
+        await H.update({H.position: position}).where(H.id == habit_id)
+
+
+async def delete_habit(habit_id: UUID) -> None:
+    """The habit and everything hanging off it: check-ins, skips, its links to pauses, and the pauses
+    that paused nothing else (a pause of every habit stays). Call inside the use case's transaction."""
+    await C.delete().where(C.habit == habit_id)
+    await S.delete().where(S.habit == habit_id)
+    linked = [r["pause"] for r in await PH.select(PH.pause).where(PH.habit == habit_id)]
+    await PH.delete().where(PH.habit == habit_id)
+    if linked:
+        still = {r["pause"] for r in await PH.select(PH.pause).where(PH.pause.is_in(linked))}
+        emptied = [p for p in linked if p not in still]
+        if emptied:
+            await P.delete().where(P.id.is_in(emptied))
+    await H.delete().where(H.id == habit_id)
 
 
 # -- check-ins
@@ -151,36 +183,60 @@ async def mark_undone(check_in_id: UUID, now: datetime) -> None:
 _DAY_TOTAL = "SUM(quantity ORDER BY occurred_at, id)" if DB.engine_type == "postgres" else "SUM(quantity)"
 
 
+# The pauses that apply to habit `h`: the owner's pauses of every habit, and those linking `h`.
+_PAUSES_OF_HABIT = ("p.owner = h.owner AND (p.all_habits OR EXISTS "
+                    "(SELECT 1 FROM pause_habit l WHERE l.pause = p.id AND l.habit = h.id))")
+
+
+def _pause_horizon() -> date:
+    """No local day anywhere is more than a day past today's UTC date (UTC+14), and the habit math
+    never looks past today: the days of a planned break after this need not be read as skips."""
+    return clock.now().date() + timedelta(days=1)
+
+
 async def logs_for(habit_ids: Sequence[UUID]) -> dict[UUID, HabitLog]:
-    """Each habit's per-day totals and skips: two queries for any number of habits."""
+    """Each habit's per-day totals and skips, paused days counted as skips: two queries for any
+    number of habits."""
     if not habit_ids:
         return {}
     ids = list(habit_ids)
+    marks = ", ".join("{}" for _ in ids)
     totals = await C.raw(
         f"SELECT habit, day, {_DAY_TOTAL} AS total FROM check_in "
-        f"WHERE undone_at IS NULL AND habit IN ({', '.join('{}' for _ in ids)}) GROUP BY habit, day",
+        f"WHERE undone_at IS NULL AND habit IN ({marks}) GROUP BY habit, day",
         *ids,
     )
-    skips = await S.select(S.habit, S.day).where(S.habit.is_in(ids))
+    # Skips (one day each) and pauses (a span each) in one statement: a skip is a span of one day.
+    spans = await S.raw(
+        f"SELECT habit, day AS first_day, day AS last_day FROM habit_skip WHERE habit IN ({marks}) "
+        f"UNION ALL SELECT h.id AS habit, p.from_day AS first_day, p.to_day AS last_day FROM habit h "
+        f"JOIN pause p ON {_PAUSES_OF_HABIT} WHERE h.id IN ({marks})",
+        *ids, *ids,
+    )
     quantities: dict[UUID, dict[date, float]] = defaultdict(dict)
     for row in totals:
         quantities[_uuid(row["habit"])][_date(row["day"])] = float(row["total"])
-    skipped: dict[UUID, set[date]] = defaultdict(set)
-    for row in skips:
-        skipped[row["habit"]].add(row["day"])
-    return {hid: HabitLog(quantities.get(hid, {}), frozenset(skipped.get(hid, ()))) for hid in ids}
+    skipped: dict[UUID, list[tuple[date, date]]] = defaultdict(list)
+    for row in spans:
+        skipped[_uuid(row["habit"])].append((_date(row["first_day"]), _date(row["last_day"])))
+    horizon = _pause_horizon()
+    return {hid: with_pauses(HabitLog(quantities.get(hid, {})), skipped.get(hid, ()), horizon) for hid in ids}
 
 
 # One round trip on PostgreSQL for what list_habits + logs_for read in three: each habit row with its
-# per-day totals and its skips as arrays (a lateral aggregate per habit walks the (habit, day) index).
+# per-day totals, its skips and the spans of its pauses as arrays (a lateral aggregate per habit
+# walks the (habit, day) index).
 _HABITS_WITH_LOGS_PG = (
-    "SELECT h.*, l.days AS log_days, l.totals AS log_totals, k.skips AS log_skips FROM habit h "
+    "SELECT h.*, l.days AS log_days, l.totals AS log_totals, k.skips AS log_skips, "
+    "q.firsts AS pause_firsts, q.lasts AS pause_lasts FROM habit h "
     "LEFT JOIN LATERAL (SELECT array_agg(g.day) AS days, array_agg(g.total) AS totals FROM "
     "(SELECT c.day, SUM(c.quantity ORDER BY c.occurred_at, c.id) AS total FROM check_in c "
     "WHERE c.habit = h.id AND c.undone_at IS NULL "
     "GROUP BY c.day) g) l ON true "
     "LEFT JOIN LATERAL (SELECT array_agg(s.day) AS skips FROM habit_skip s WHERE s.habit = h.id) k ON true "
-    "WHERE h.owner = {} ORDER BY h.created_at, h.id"
+    "LEFT JOIN LATERAL (SELECT array_agg(p.from_day) AS firsts, array_agg(p.to_day) AS lasts FROM pause p "
+    f"WHERE {_PAUSES_OF_HABIT}) q ON true "
+    "WHERE h.owner = {} ORDER BY h.position, h.created_at, h.id"
 )
 
 
@@ -191,12 +247,14 @@ async def habits_with_logs(owner: UUID) -> tuple[list[HabitRecord], dict[UUID, H
         return records, await logs_for([h.id for h in records])
     rows = await H.raw(_HABITS_WITH_LOGS_PG, owner)
     records, logs = [], {}
+    horizon = _pause_horizon()
     for row in rows:
         record = _habit(row)
         records.append(record)
         days, totals = row["log_days"] or (), row["log_totals"] or ()
-        logs[record.id] = HabitLog(dict(zip(days, map(float, totals), strict=True)),
-                                   frozenset(row["log_skips"] or ()))
+        pauses = zip(row["pause_firsts"] or (), row["pause_lasts"] or (), strict=True)
+        logs[record.id] = with_pauses(HabitLog(dict(zip(days, map(float, totals), strict=True)),
+                                               frozenset(row["log_skips"] or ())), pauses, horizon)
     return records, logs
 
 
@@ -260,3 +318,41 @@ async def insert_skip(owner: UUID, habit_id: UUID, day: date, now: datetime) -> 
 
 async def delete_skip(habit_id: UUID, day: date) -> None:
     await S.delete().where((S.habit == habit_id) & (S.day == day))
+
+
+# -- pauses
+
+async def insert_pause(owner: UUID, start: date, end: date, reason: str | None,
+                       habit_ids: Sequence[UUID] | None, now: datetime) -> PauseRecord:
+    pause_id = uuid4()
+    await P(id=pause_id, owner=owner, from_day=start, to_day=end, reason=reason, all_habits=habit_ids is None,
+            created_at=now).save()
+    if habit_ids:
+        await PH.insert(*(PH(id=uuid4(), pause=pause_id, habit=h) for h in habit_ids))
+    return PauseRecord(pause_id, owner, start, end, reason, None if habit_ids is None else tuple(habit_ids), now)
+
+
+async def pauses_of(owner: UUID, pause_id: UUID | None = None) -> list[PauseRecord]:
+    """The owner's pauses (or the one with this id), latest start first: two queries."""
+    query = P.select().where(P.owner == owner)
+    if pause_id is not None:
+        query = query.where(P.id == pause_id)
+    rows = await query.order_by(P.from_day, ascending=False).order_by(P.created_at, ascending=False)
+    if not rows:
+        return []
+    links = await PH.select(PH.pause, PH.habit).where(PH.pause.is_in([r["id"] for r in rows]))
+    linked: dict[UUID, list[UUID]] = defaultdict(list)
+    for link in links:
+        linked[link["pause"]].append(link["habit"])
+    return [PauseRecord(r["id"], r["owner"], r["from_day"], r["to_day"], r["reason"],
+                        None if r["all_habits"] else tuple(sorted(linked[r["id"]], key=str)), r["created_at"])
+            for r in rows]
+
+
+async def count_pauses(owner: UUID) -> int:
+    return int(await P.count().where(P.owner == owner))
+
+
+async def delete_pause(pause_id: UUID) -> None:
+    await PH.delete().where(PH.pause == pause_id)
+    await P.delete().where(P.id == pause_id)

@@ -1,4 +1,4 @@
-"""Habit use cases: create, update, archive, check in, undo, skip. One use case, one transaction."""
+"""Habit use cases: create, update, archive, delete, check in, undo, skip. One use case, one transaction."""
 
 from __future__ import annotations
 
@@ -199,6 +199,37 @@ async def set_archived(viewer: Viewer, habit_id: UUID, archived: bool) -> HabitR
             await repository.update_habit(habit_id, {"archived_at": now if archived else None})
             uow.mark_stale(viewer.account.id)
     return await _owned(viewer, habit_id)
+
+
+async def delete_habit(viewer: Viewer, habit_id: UUID) -> HabitRecord:
+    """Remove a habit for good, with its history, in one transaction (archive is the reversible way).
+    Achievements and steps it helped earn stay: the recompute never takes one back."""
+    async with write_transaction() as uow:
+        habit = await _owned(viewer, habit_id)
+        await repository.delete_habit(habit_id)
+        uow.mark_stale(viewer.account.id)
+    return habit
+
+
+async def reorder_habits(viewer: Viewer, habit_ids: list[UUID]) -> list[HabitRecord]:
+    """Put these habits in this order, in the places they hold among all the owner's habits: a list of
+    the active habits reorders them and leaves the archived ones where they are. Returns every habit
+    in the new order, positions renumbered 0, 1, 2..."""
+    if len(set(habit_ids)) != len(habit_ids):
+        raise invalid("ids", "each habit may appear once")
+    if len(habit_ids) > HABITS_MAX:
+        raise invalid("ids", f"at most {HABITS_MAX} habits")
+    async with write_transaction():
+        habits = await repository.list_habits(viewer.account.id, include_archived=True)
+        known = {h.id for h in habits}
+        if any(h not in known for h in habit_ids):
+            raise not_found("habit")
+        listed, moving = set(habit_ids), iter(habit_ids)
+        order = [next(moving) if h.id in listed else h.id for h in habits]
+        by_id = {h.id: h for h in habits}
+        await repository.set_positions({hid: n for n, hid in enumerate(order) if by_id[hid].position != n})
+    # No derived state depends on the order: nothing to mark stale.
+    return await repository.list_habits(viewer.account.id, include_archived=True)
 
 
 async def check_in(

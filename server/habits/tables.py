@@ -1,4 +1,4 @@
-"""Habits, their check-ins and skipped days."""
+"""Habits, their check-ins, skipped days and pauses."""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ class Habit(Table, tablename="habit"):
     # "<step key>/<habit name>" for habits adopted from a program step's starter kit: unique
     # per owner, so adopting a kit twice creates nothing new.
     kit_key = Varchar(length=160, null=True, default=None)
+    # The owner's order of habits (habitsReorder); new habits go last. Ties (none are made on purpose)
+    # fall back to creation order.
+    position = Integer(default=0)
 
 
 class CheckIn(Table, tablename="check_in"):
@@ -70,3 +73,23 @@ class HabitSkip(Table, tablename="habit_skip"):
     habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
     day = Date()
     created_at = Timestamptz()
+
+
+class Pause(Table, tablename="pause"):
+    """A break (holiday, illness): every day from `from_day` to `to_day` counts as skipped for the habits
+    linked to it in pause_habit, or for every habit of the owner when `all_habits`."""
+
+    id = UUID(primary_key=True)
+    owner = ForeignKey(User, on_delete=OnDelete.cascade, index=True)
+    from_day = Date()
+    to_day = Date()
+    reason = Text(null=True, default=None)
+    # True: every habit, also those created later inside the range (so no links are stored).
+    all_habits = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class PauseHabit(Table, tablename="pause_habit"):
+    id = UUID(primary_key=True)
+    pause = ForeignKey(Pause, on_delete=OnDelete.cascade, index=True)
+    habit = ForeignKey(Habit, on_delete=OnDelete.cascade, index=True)

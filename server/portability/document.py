@@ -1,4 +1,7 @@
-"""The account export document (format "comeback-export", version 2): its shape, writing and checking.
+"""The account export document (format "comeback-export", version 3): its shape, writing and checking.
+
+Version 3 (issue 15) adds `pauses` (a break's days, for some habits or all: `habitIds: null`) and each
+habit's `position`; an older server must refuse it rather than restore the history without its breaks.
 
 Version 2 (issue 14) adds INTERVAL schedules (`times`, `days`, `total`) and the habit fields
 `dailyLimit`, `description`, `question` and `color`; a version 1 document is read as before (none of
@@ -32,6 +35,7 @@ from pydantic.alias_generators import to_camel
 
 from server.errors import DomainError, invalid
 from server.habits.model import Category, Kind, Period, Schedule
+from server.habits.pauses import REASON_MAX, range_problem
 from server.habits.service import (
     DESCRIPTION_MAX,
     KEY_MAX,
@@ -44,8 +48,8 @@ from server.habits.service import (
 from server.journal.service import BODY_MAX, PROMPT_MAX
 
 FORMAT = "comeback-export"
-VERSION: Literal[2] = 2
-READS = (1, 2)
+VERSION: Literal[3] = 3
+READS = (1, 2, 3)
 EARLIEST_DAY = date(1970, 1, 1)
 
 
@@ -128,6 +132,8 @@ class HabitV1(_Model):
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     question: str | None = Field(default=None, max_length=QUESTION_MAX)
     color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    # Version 3: the owner's order. A restore appends the habits after the account's own, in this order.
+    position: int | None = Field(default=None, ge=0)
 
     _target = field_validator("target_quantity")(_positive)
 
@@ -177,6 +183,24 @@ class SkipV1(_Model):
     created_at: Instant | None = None
 
 
+class PauseV1(_Model):
+    id: UUID
+    habit_ids: list[UUID] | None = None  # None: every habit
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    reason: str | None = Field(default=None, max_length=REASON_MAX)
+    created_at: Instant | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> PauseV1:
+        # Order, length and 1970 as pauseCreate checks them; how far ahead it starts was judged on
+        # the day it was declared, and a planned break stays planned when moved to another server.
+        problem = range_problem(self.start, self.end, today=self.start)
+        if problem is not None:
+            raise ValueError(problem.message)
+        return self
+
+
 class JournalEntryV1(_Model):
     id: UUID
     prompt: str | None = Field(default=None, max_length=PROMPT_MAX)
@@ -197,12 +221,13 @@ class ProgramV1(_Model):
 
 class ExportV1(_Model):
     format: Literal["comeback-export"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     exported_at: Instant | None = None
     profile: ProfileV1 = Field(default_factory=ProfileV1)
     habits: list[HabitV1] = Field(default_factory=list)
     check_ins: list[CheckInV1] = Field(default_factory=list)
     skips: list[SkipV1] = Field(default_factory=list)
+    pauses: list[PauseV1] = Field(default_factory=list)
     journal_entries: list[JournalEntryV1] = Field(default_factory=list)
     achievements: list[AwardV1] = Field(default_factory=list)
     program: ProgramV1 = Field(default_factory=ProgramV1)
@@ -210,6 +235,7 @@ class ExportV1(_Model):
     @model_validator(mode="after")
     def _references(self) -> ExportV1:
         for name, ids in (("habits", [h.id for h in self.habits]), ("checkIns", [c.id for c in self.check_ins]),
+                          ("pauses", [p.id for p in self.pauses]),
                           ("journalEntries", [e.id for e in self.journal_entries])):
             if len(set(ids)) != len(ids):
                 raise ValueError(f"{name}: an id appears twice")
@@ -224,6 +250,9 @@ class ExportV1(_Model):
                 if day < starts[habit_id]:
                     raise ValueError(f"{name}[{index}].day: before its habit's start date "
                                      f"{starts[habit_id].isoformat()}")
+        for index, pause in enumerate(self.pauses):
+            if any(h not in starts for h in pause.habit_ids or ()):
+                raise ValueError(f"pauses[{index}].habitIds: no habit with this id in the export")
         return self
 
 
@@ -241,7 +270,7 @@ def parse(data: Any, latest_day: date | None = None) -> ExportV1:
         raise invalid("data", f"not a Comeback export: expected \"format\": \"{FORMAT}\"")
     if data.get("version") not in READS:
         raise invalid("data", f"unsupported export version {data.get('version')!r}; this server reads "
-                              f"{' and '.join(map(str, READS))}")
+                              f"{', '.join(map(str, READS[:-1]))} and {READS[-1]}")
     try:
         return ExportV1.model_validate(data, context={"latest_day": latest_day})
     except ValidationError as error:

@@ -12,7 +12,8 @@ from uuid import UUID
 from server import clock
 from server.accounts.model import Viewer
 from server.achievements import repository as achievements
-from server.habits.records import CheckInRecord, HabitRecord
+from server.habits import repository as habit_repository
+from server.habits.records import CheckInRecord, HabitRecord, PauseRecord
 from server.journal.model import JournalRecord
 from server.portability import repository
 from server.portability.document import (
@@ -22,6 +23,7 @@ from server.portability.document import (
     ExportV1,
     HabitV1,
     JournalEntryV1,
+    PauseV1,
     ProfileV1,
     ProgramV1,
     ScheduleV1,
@@ -42,13 +44,19 @@ def _habit(h: HabitRecord) -> HabitV1:
                             total=h.schedule.total),
         target_quantity=h.target_quantity, unit=h.unit, start_date=h.start_date, archived=h.archived,
         archived_at=h.archived_at, created_at=h.created_at, daily_limit=h.daily_limit, description=h.description,
-        question=h.question, color=h.color)
+        question=h.question, color=h.color, position=h.position)
 
 
 def _check_in(c: CheckInRecord) -> CheckInV1:
     return CheckInV1(id=c.id, habit_id=c.habit_id, day=c.day, occurred_at=c.occurred_at, quantity=c.quantity,
                      note=c.note, source=c.source.value, idempotency_key=c.idempotency_key, created_at=c.created_at,
                      undone=c.undone_at is not None, undone_at=c.undone_at)
+
+
+def _pause(p: PauseRecord) -> PauseV1:
+    # By alias: `from` and `to` are Python keywords, so the fields have other names.
+    return PauseV1.model_validate({"id": p.id, "habitIds": None if p.habit_ids is None else list(p.habit_ids),
+                                   "from": p.start, "to": p.end, "reason": p.reason, "createdAt": p.created_at})
 
 
 def _entry(e: JournalRecord) -> JournalEntryV1:
@@ -62,6 +70,7 @@ async def export_account(viewer: Viewer) -> dict[str, Any]:
     habits = await repository.habits_of(account.id)
     check_ins = await repository.check_ins_of(account.id)
     skips = await repository.skips_of(account.id)
+    pauses = await habit_repository.pauses_of(account.id)
     journal = await repository.journal_of(account.id)
     awards = await achievements.awarded(account.id)
     unlocks = await program.unlocked(account.id)
@@ -73,6 +82,7 @@ async def export_account(viewer: Viewer) -> dict[str, Any]:
         habits=[_habit(h) for h in habits],
         check_ins=[_check_in(c) for c in check_ins],
         skips=[SkipV1(habit_id=h, day=d, created_at=at) for h, d, at in skips],
+        pauses=[_pause(p) for p in reversed(pauses)],  # oldest first, like every list of the document
         journal_entries=[_entry(e) for e in journal],
         achievements=[AwardV1(key=k, unlocked_at=at) for k, at in sorted(awards.items(), key=lambda i: i[1])],
         program=ProgramV1(unlocked_steps=[AwardV1(key=k, unlocked_at=at)

@@ -22,7 +22,7 @@ from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid
 from server.habits import repository as habits
 from server.habits.days import day_start
-from server.habits.model import Category, HabitRules
+from server.habits.model import Category, HabitLog, HabitRules
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.service import ensure_room
 from server.portability import repository
@@ -202,10 +202,17 @@ async def export_loop(viewer: Viewer) -> bytes:
     today = account.today(clock.now())
     records, logs = await habits.habits_with_logs(account.id)
     notes = join_notes(await repository.notes_of(account.id))
-    exported = [ExportHabit(name=h.name, rules=h.rules, log=logs[h.id], unit=h.unit, question=h.question,
+    exported = [ExportHabit(name=h.name, rules=h.rules, log=_loop_log(logs[h.id], h.start_date, today), unit=h.unit,
+                            question=h.question,
                             description=h.description, color=h.color, archived=h.archived,
                             notes=notes.get(h.id, {})) for h in records]
     return await asyncio.to_thread(write_zip, exported, today)
+
+
+def _loop_log(log: HabitLog, start: date, today: date) -> HabitLog:
+    """Paused days stay skips (Loop has no breaks; its SKIP counts the same way), but a break of every
+    habit may reach back before a habit's start or past today, where Loop keeps no entries."""
+    return HabitLog(log.quantities, frozenset(d for d in log.skips if start <= d <= today))
 
 
 def join_notes(rows: list[tuple[UUID, date, str]]) -> dict[UUID, dict[date, str]]:

@@ -16,6 +16,7 @@ from server.habits.records import CheckInRecord, HabitRecord
 # The habits repository's own row mappings, so a row read here is the same object as anywhere else.
 from server.habits.repository import _check_in as check_in_record
 from server.habits.repository import _habit as habit_record
+from server.habits.repository import next_position
 from server.journal import tables as journal
 from server.journal.model import JournalRecord
 from server.program import tables as program
@@ -41,7 +42,7 @@ def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
 # -- reads of a whole account (export)
 
 async def habits_of(owner: UUID) -> list[HabitRecord]:
-    rows = await H.select().where(H.owner == owner).order_by(H.created_at).order_by(H.id)
+    rows = await H.select().where(H.owner == owner).order_by(H.position).order_by(H.created_at).order_by(H.id)
     return [habit_record(r) for r in rows]
 
 
@@ -124,7 +125,11 @@ async def _insert(table: type[Table], rows: Sequence[dict[str, Any]]) -> None:
 
 
 async def insert_habits(rows: Sequence[dict[str, Any]]) -> None:
-    await _insert(H, rows)
+    """New habits of one owner, after their existing ones in the order given."""
+    if not rows:
+        return
+    first = await next_position(rows[0]["owner"])
+    await _insert(H, [{**row, "position": first + n} for n, row in enumerate(rows)])
 
 
 async def insert_check_ins(rows: Sequence[dict[str, Any]]) -> None:
@@ -133,6 +138,13 @@ async def insert_check_ins(rows: Sequence[dict[str, Any]]) -> None:
 
 async def insert_skips(rows: Sequence[dict[str, Any]]) -> None:
     await _insert(S, rows)
+
+
+async def insert_pauses(pauses: Sequence[tuple[dict[str, Any], Sequence[UUID] | None]]) -> None:
+    """Pause rows with the habits each one links (None: a pause of every habit, which links none)."""
+    await _insert(habits.Pause, [row for row, _ in pauses])
+    await _insert(habits.PauseHabit, [{"id": uuid4(), "pause": row["id"], "habit": habit}
+                                      for row, linked in pauses for habit in linked or ()])
 
 
 async def insert_journal_entries(rows: Sequence[dict[str, Any]]) -> None:

@@ -24,7 +24,10 @@ from server.accounts.service import validate_timezone
 from server.achievements import repository as achievements
 from server.database import is_unique_violation
 from server.engine.unit_of_work import write_transaction
+from server.errors import DomainError, ErrorCode
+from server.habits import repository as habit_repository
 from server.habits import tables as habit_tables
+from server.habits.pause_service import PAUSES_MAX
 from server.habits.records import Source
 from server.habits.repository import schedule_columns
 from server.habits.service import ensure_room
@@ -58,6 +61,7 @@ class RestoreReport:
     habits_created: int
     check_ins_created: int
     skips_created: int
+    pauses_created: int
     journal_entries_created: int
     achievements_restored: int
     steps_restored: int
@@ -70,6 +74,8 @@ class _Writes:
     habits: list[dict[str, Any]]
     check_ins: list[dict[str, Any]]
     skips: list[dict[str, Any]]
+    # (pause row, its habits' ids here, or None for every habit)
+    pauses: list[tuple[dict[str, Any], list[UUID] | None]]
     journal: list[dict[str, Any]]
     awards: list[tuple[str, datetime]]
     unlocks: list[tuple[str, int, datetime]]
@@ -107,6 +113,10 @@ async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) 
         await repository.insert_habits(writes.habits)
         await repository.insert_check_ins(writes.check_ins)
         await repository.insert_skips(writes.skips)
+        if writes.pauses and await habit_repository.count_pauses(owner) + len(writes.pauses) > PAUSES_MAX:
+            raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {PAUSES_MAX} pauses; this export would "
+                                                      "go past it", "data")
+        await repository.insert_pauses(writes.pauses)
         await repository.insert_journal_entries(writes.journal)
         if writes.profile:
             await accounts.update_profile(owner, writes.profile)
@@ -140,7 +150,8 @@ async def _earned_here(viewer: Viewer, writes: _Writes) -> tuple[list[tuple[str,
 def _report(dry_run: bool, writes: _Writes, awarded: int | None, unlocked: int | None) -> RestoreReport:
     return RestoreReport(
         dry_run=dry_run, habits_created=len(writes.habits), check_ins_created=len(writes.check_ins),
-        skips_created=len(writes.skips), journal_entries_created=len(writes.journal),
+        skips_created=len(writes.skips), pauses_created=len(writes.pauses),
+        journal_entries_created=len(writes.journal),
         achievements_restored=len(writes.awards) if dry_run else awarded or 0,
         steps_restored=len(writes.unlocks) if dry_run else unlocked or 0,
         unchanged=writes.unchanged, profile_applied=bool(writes.profile))
@@ -155,7 +166,9 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
                                journal_tables.JournalEntry)
     unchanged = 0
     habits = []
-    for h in document.habits:
+    # In the exported order (a version 2 document has none: its order, creation order, is kept).
+    ordered = sorted(document.habits, key=lambda h: -1 if h.position is None else h.position)
+    for h in ordered:
         target, exists = habit_ids[h.id]
         if exists:
             unchanged += 1
@@ -177,6 +190,18 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
         skips.append({"id": uuid4(), "owner": owner, "habit": pair[0], "day": s.day,
                       "created_at": _utc(s.created_at or clock.now())})
 
+    pause_ids = await _targets(owner, "pause", [p.id for p in document.pauses], habit_tables.Pause)
+    pauses: list[tuple[dict[str, Any], list[UUID] | None]] = []
+    for p in document.pauses:
+        target, exists = pause_ids[p.id]
+        if exists:
+            unchanged += 1
+            continue
+        pauses.append(({"id": target, "owner": owner, "from_day": p.start, "to_day": p.end,
+                        "reason": (p.reason or "").strip() or None, "all_habits": p.habit_ids is None,
+                        "created_at": _utc(p.created_at or clock.now())},
+                       None if p.habit_ids is None else list(dict.fromkeys(targets[h] for h in p.habit_ids))))
+
     journal = []
     for e in document.journal_entries:
         target, exists = entry_ids[e.id]
@@ -195,7 +220,7 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
         if step is not None and u.key not in held_steps:
             unlocks.append((u.key, step.version, _utc(u.unlocked_at)))
     changed = {k: v for k, v in profile.items() if getattr(viewer.account, k) != v}
-    return _Writes(habits, check_ins, skips, journal, awards, unlocks, unchanged, changed)
+    return _Writes(habits, check_ins, skips, pauses, journal, awards, unlocks, unchanged, changed)
 
 
 async def _targets(owner: UUID, kind: str, exported: Sequence[UUID], table: Any) -> dict[UUID, tuple[UUID, bool]]:

@@ -15,7 +15,8 @@ const LEFT = 26;
 const TOP = 16;
 
 /** A year of days as a weeks x weekdays grid (Monday on top), one cell per day. */
-export function heatmap(days, { unit = null, startDate = null } = {}) {
+/** `paused`: date -> the pause covering it (breaks.js pausedDays); those days are marked as a break. */
+export function heatmap(days, { unit = null, startDate = null, paused = new Map() } = {}) {
   if (!days.length) return h("p", { class: "muted" }, "No days to show yet.");
   const first = parseDate(days[0].date);
   const offset = (first.getUTCDay() + 6) % 7; // Monday = 0
@@ -39,10 +40,14 @@ export function heatmap(days, { unit = null, startDate = null } = {}) {
     const before = startDate && day.date < startDate;
     if (!before) counts[day.status] = (counts[day.status] || 0) + 1;
     const qty = day.quantity ? ` (${formatNumber(day.quantity, 1)}${unit ? " " + unit : ""})` : "";
+    const pause = !before && paused.get(day.date);
+    const label = before ? "before the habit started" : STATUS_LABELS[day.status] || day.status;
+    const why = pause ? `, on a break${pause.reason ? ` (${pause.reason})` : ""}` : "";
     svg.append(s("rect", {
       x: LEFT + col * (CELL + GAP), y: TOP + row * (CELL + GAP), width: CELL, height: CELL, rx: 2,
-      class: before ? "day before" : `day s-${day.status}`, dataset: { date: day.date, status: day.status },
-    }, s("title", {}, `${formatDay(day.date)}: ${before ? "before the habit started" : STATUS_LABELS[day.status] || day.status}${qty}`)));
+      class: before ? "day before" : `day s-${day.status}${pause ? " paused" : ""}`,
+      dataset: pause ? { date: day.date, status: day.status, paused: "true" } : { date: day.date, status: day.status },
+    }, s("title", {}, `${formatDay(day.date)}: ${label}${why}${qty}`)));
   });
   ["Mon", "Wed", "Fri"].forEach((label, i) => {
     svg.append(s("text", { x: 0, y: TOP + (i * 2) * (CELL + GAP) + CELL - 2, class: "axis" }, label));
@@ -54,15 +59,17 @@ export function heatmap(days, { unit = null, startDate = null } = {}) {
   return svg;
 }
 
-export function heatmapLegend(kind) {
+export function heatmapLegend(kind, { paused = false } = {}) {
   const statuses = kind === "QUIT"
     ? ["CLEAN", "SLIP", "SKIPPED", "PENDING"]
     : kind === "INTERVAL"
       ? ["DONE", "COVERED", "PARTIAL", "MISSED", "SKIPPED", "PENDING"]
       : ["DONE", "PARTIAL", "MISSED", "SKIPPED", "FROZEN", "NOT_DUE", "PENDING"];
-  return h("ul", { class: "legend", "aria-label": "Legend" }, statuses.map((status) =>
-    h("li", {}, s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" },
-      s("rect", { width: 12, height: 12, rx: 2, class: `day s-${status}` })), STATUS_LABELS[status])));
+  const item = (cls, text) => h("li", {}, s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" },
+    s("rect", { width: 12, height: 12, rx: 2, class: cls })), text);
+  return h("ul", { class: "legend", "aria-label": "Legend" },
+    statuses.map((status) => item(`day s-${status}`, STATUS_LABELS[status])),
+    paused ? item("day s-SKIPPED paused", "On a break") : null);
 }
 
 /**

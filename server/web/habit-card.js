@@ -82,7 +82,8 @@ export function habitActions(habit, today, refresh) {
     }));
   }
 
-  if (state.status === "SKIPPED") {
+  // On a break the day counts as skipped, with no skip to take back; a check-in still counts as done.
+  if (state.status === "SKIPPED" && !habit.pausedToday) {
     const unskip = h("button", { type: "button", class: "button ghost", "aria-label": `Take back today's skip of ${habit.name}` }, "Take back skip");
     unskip.addEventListener("click", () => run(unskip, async () => {
       unwrap((await gql(UNSKIP, { habitId: habit.id, day: today })).habitUnskip);
@@ -92,11 +93,17 @@ export function habitActions(habit, today, refresh) {
     return wrap;
   }
 
-  const skip = h("button", { type: "button", class: "button ghost", "aria-label": `Skip today for ${habit.name}` }, "Skip today");
-  skip.addEventListener("click", () => run(skip, async () => {
-    unwrap((await gql(SKIP, { habitId: habit.id, day: today })).habitSkip);
-    return "Skipped today. Your streak is kept.";
-  }));
+  if (habit.pausedToday) {
+    wrap.append(h("p", { class: "state-pill skipped paused-today" }, "On a break today: your streak is safe."));
+  }
+  const skip = habit.pausedToday ? null
+    : h("button", { type: "button", class: "button ghost", "aria-label": `Skip today for ${habit.name}` }, "Skip today");
+  if (skip) {
+    skip.addEventListener("click", () => run(skip, async () => {
+      unwrap((await gql(SKIP, { habitId: habit.id, day: today })).habitSkip);
+      return "Skipped today. Your streak is kept.";
+    }));
+  }
 
   if (habit.kind === "QUIT") {
     const slipped = state.status === "SLIP" || !habit.doneToday;
@@ -186,9 +193,14 @@ export function focusActions(root) {
 }
 
 /** The card on the today list; redraws itself in place after every action. */
-export function habitCard(habit, today) {
+/**
+ * `footer`: a node kept at the card's end across redraws (the today list's up/down buttons);
+ * `pausedToday`: whether a break covers this habit today.
+ */
+export function habitCard(habit, today, footer = null, pausedToday = false) {
   const card = h("article", { class: "card habit-card", "aria-labelledby": `h-${habit.id}` });
-  const draw = (current, message = "") => {
+  const draw = (fresh, message = "") => {
+    const current = { ...fresh, pausedToday };
     const isQuit = current.kind === "QUIT";
     const numeric = isNumeric(current);
     card.className = `card habit-card${current.doneToday ? " is-done" : ""}${isQuit ? " is-quit" : ""}`;
@@ -220,7 +232,7 @@ export function habitCard(habit, today) {
           `${current.freezesHeld} ${current.freezesHeld === 1 ? "freeze" : "freezes"}`) : null,
         h("span", { class: "strength", title: "Habit strength (Loop's score)" }, `${formatNumber(current.strength)}% strength`)),
       weekStrip(current),
-      actions);
+      actions, ...(footer ? [footer] : []));
   };
   draw(habit);
   return card;

@@ -5,14 +5,18 @@ import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumb
   CATEGORY_LABELS, busy } from "./dom.js";
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
 import { heatmap, heatmapLegend, lineChart, strengthSeries } from "./charts.js";
+import { pausedDays } from "./breaks.js";
 
 const DETAIL = `query HabitDetail($id: ID!, $from: Date!, $to: Date!) { habit(id: $id) {
   ...HabitFields days(from: $from, to: $to) { date status quantity }
-  checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } } }
+  checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } }
+  pauses { id from to reason habits { id } } }
   ${HABIT_FIELDS}`;
 const MORE = `query MoreCheckIns($id: ID!, $after: String) { habit(id: $id) {
   checkIns(first: 15, after: $after) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } } }`;
 const ARCHIVE = `mutation Archive($id: ID!) { habitArchive(id: $id) { ${errorFields("InvalidInputError", "OutOfRangeError")} ... on Habit { id archived } } }`;
+
+const DELETE = `mutation DeleteHabit($id: ID!) { habitDelete(id: $id) { ${errorFields()} ... on HabitDeleted { id } } }`;
 
 const SOURCES = { API: "via the API", WEB: "on the web", MOBILE: "on the phone", SCRIPT: "by a script", IMPORT: "imported" };
 
@@ -61,8 +65,9 @@ export async function render(root, { params, app }) {
     document.title = `${habit.name} · Comeback`;
     const days = habit.days;
     const heatDays = days.filter((d) => d.date >= heatFrom);
+    const paused = pausedDays(data.pauses, habit.id);
     const todayCheckIns = habit.checkIns.edges.filter((e) => e.node.day === today);
-    const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns } };
+    const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns }, pausedToday: paused.has(today) };
     const actions = habitActions(forActions, today, async (text, keepFocus) => {
       await load(text);
       if (keepFocus) focusActions(body);
@@ -103,6 +108,25 @@ export async function render(root, { params, app }) {
       }
     });
 
+    const remove = h("button", { type: "button", class: "link-button danger-text" }, "Delete this habit");
+    remove.addEventListener("click", async () => {
+      if (remove.dataset.confirm !== "yes") {
+        remove.dataset.confirm = "yes";
+        remove.textContent = "Delete it with all its check-ins? This cannot be undone (archive keeps them). "
+          + "Click again to delete.";
+        return;
+      }
+      busy(remove, true);
+      try {
+        unwrap((await gql(DELETE, { id })).habitDelete);
+        app.toast(`Deleted “${habit.name}”`, "Achievements you earned stay yours.");
+        app.go("#/today");
+      } catch (error) {
+        remove.textContent = error.message;
+        busy(remove, false);
+      }
+    });
+
     // INTERVAL habits follow Loop's rolling intervals: covered days instead of freezes.
     const interval = habit.kind === "BUILD" && habit.schedule.period === "INTERVAL";
     body.removeAttribute("aria-busy");
@@ -125,8 +149,8 @@ export async function render(root, { params, app }) {
         actions),
       h("section", { class: "card heatmap-card", "aria-labelledby": "year-title" },
         h("h2", { id: "year-title" }, "Your year"),
-        h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate })),
-        heatmapLegend(interval ? "INTERVAL" : habit.kind),
+        h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate, paused })),
+        heatmapLegend(interval ? "INTERVAL" : habit.kind, { paused: heatDays.some((d) => paused.has(d.date)) }),
         habit.kind === "QUIT" ? null : interval
           ? h("p", { class: "muted small" }, "A day without a check-in is covered when check-ins around it already "
             + "meet the interval, as in Loop Habit Tracker; covered days count for the streak.")
@@ -144,7 +168,7 @@ export async function render(root, { params, app }) {
           ? "No slips logged. Every day without one adds to your clean streak."
           : "No check-ins yet. Check in above when you've done it today."),
         more),
-      h("p", { class: "archive-row" }, archive));
+      h("p", { class: "archive-row" }, archive, remove));
     const scroller = body.querySelector(".heatmap-scroll");
     scroller.scrollLeft = scroller.scrollWidth;
   }

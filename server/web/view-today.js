@@ -4,11 +4,14 @@ import { gql, unwrap, errorFields } from "./api.js";
 import { h, icon, addDays, formatDay, busy } from "./dom.js";
 import { HABIT_FIELDS, habitCard } from "./habit-card.js";
 import { habitForm } from "./habit-form.js";
+import { breakBanners, breakForm, covers } from "./breaks.js";
 
 const TODAY = `query Today($from: Date!, $to: Date!) { habits {
   ...HabitFields days(from: $from, to: $to) { date status quantity }
-  checkIns(from: $to, to: $to, first: 50) { edges { node { id quantity occurredAt note } } } } }
+  checkIns(from: $to, to: $to, first: 50) { edges { node { id quantity occurredAt note } } } }
+  pauses { id from to reason habits { id name } } }
   ${HABIT_FIELDS}`;
+const REORDER = "mutation Reorder($ids: [ID!]!) { habitsReorder(ids: $ids) { id } }";
 const FIRST_STEP = "query FirstStep { program { steps { key position title unlocked suggestedHabits { name } } } }";
 const ADOPT = `mutation Adopt($key: String!) { starterKitAdopt(stepKey: $key) { ${errorFields("StepLockedError")}
   ... on StarterKitAdopted { habits { id name } } } }`;
@@ -35,10 +38,16 @@ export async function render(root, { app }) {
   const dateLine = h("p", { class: "eyebrow" }, "\u00a0");
   const newButton = h("button", { type: "button", class: "button primary", "aria-expanded": "false",
     "aria-controls": "new-habit" }, "+ New habit");
+  const breakButton = h("button", { type: "button", class: "button", "aria-expanded": "false",
+    "aria-controls": "take-break" }, "Take a break");
   const formSlot = h("section", { id: "new-habit", class: "card form-card", hidden: true });
+  const breakSlot = h("section", { id: "take-break", class: "card form-card", hidden: true });
+  const banners = h("div", { class: "break-banners" });
+  let habits = [];
   root.append(
-    h("div", { class: "page-head" }, h("div", {}, dateLine, heading, summary), newButton),
-    formSlot, skeleton());
+    h("div", { class: "page-head" }, h("div", {}, dateLine, heading, summary),
+      h("div", { class: "row" }, breakButton, newButton)),
+    formSlot, breakSlot, banners, skeleton());
 
   const today = await app.today();
   const me = app.me;
@@ -59,6 +68,35 @@ export async function render(root, { app }) {
   };
   newButton.addEventListener("click", () => openForm(formSlot.hidden));
 
+  const openBreak = (open) => {
+    breakSlot.hidden = !open;
+    breakButton.setAttribute("aria-expanded", String(open));
+    if (open) {
+      const { form, focus } = breakForm(today, habits, {
+        onDone: (message) => { openBreak(false); load(message); },
+        onCancel: () => { openBreak(false); breakButton.focus(); },
+      });
+      breakSlot.replaceChildren(form);
+      focus();
+    }
+  };
+  breakButton.addEventListener("click", () => openBreak(breakSlot.hidden));
+
+  // Up and down swap a habit with its neighbour; the active habits are sent in their new order.
+  const move = async (index, by) => {
+    const ids = habits.map((x) => x.id);
+    [ids[index], ids[index + by]] = [ids[index + by], ids[index]];
+    await gql(REORDER, { ids });
+    await load(`Moved “${habits[index].name}” ${by < 0 ? "up" : "down"}.`);
+    const moved = root.querySelector(`.order-buttons[data-habit="${ids[index + by]}"] button[data-move="${by < 0 ? "up" : "down"}"]`);
+    if (moved && !moved.disabled) moved.focus();
+  };
+  const orderButtons = (habit, index) => h("div", { class: "order-buttons", dataset: { habit: habit.id } },
+    h("button", { type: "button", class: "link-button", dataset: { move: "up" }, disabled: index === 0,
+      "aria-label": `Move ${habit.name} up`, onclick: () => move(index, -1) }, "↑"),
+    h("button", { type: "button", class: "link-button", dataset: { move: "down" }, disabled: index === habits.length - 1,
+      "aria-label": `Move ${habit.name} down`, onclick: () => move(index, 1) }, "↓"));
+
   const updateSummary = (habits) => {
     const done = habits.filter((x) => x.doneToday).length;
     summary.replaceChildren(habits.length
@@ -68,14 +106,18 @@ export async function render(root, { app }) {
 
   async function load(message = "") {
     const data = await gql(TODAY, { from: addDays(today, -6), to: today });
-    const habits = data.habits;
+    habits = data.habits;
+    banners.replaceChildren(...breakBanners(data.pauses, today, (text) => load(text)));
     updateSummary(habits);
     if (!habits.length) {
       const empty = await emptyState(openForm, () => load("Starter kit added. Here is your first habit."));
       root.querySelector(".habit-grid, .empty-state").replaceWith(empty);
       return;
     }
-    const grid = h("div", { class: "habit-grid" }, habits.map((habit) => habitCard(habit, today)));
+    const running = data.pauses.filter((p) => p.from <= today && today <= p.to);
+    const grid = h("div", { class: "habit-grid" }, habits.map((habit, index) =>
+      habitCard(habit, today, habits.length > 1 ? orderButtons(habit, index) : null,
+        running.some((p) => covers(p, habit.id)))));
     grid.addEventListener("habit-changed", () => {
       const cards = [...grid.querySelectorAll(".habit-card")];
       updateSummary(cards.map((c) => ({ doneToday: c.dataset.done === "true" })));

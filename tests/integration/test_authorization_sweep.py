@@ -59,6 +59,7 @@ class Owner:
     token_secret: str
     journal_id: str
     skipped_day: str
+    pause_id: str
     marks: list[str] = field(default_factory=list)
 
 
@@ -87,6 +88,11 @@ def _import_check(doc: dict[str, Any]) -> None:
         assert [r["code"] for r in result["report"]["rows"]] == ["NOT_FOUND"]
 
 
+def _reorder_check(doc: dict[str, Any]) -> None:
+    # habitsReorder answers a plain list: a stranger's id is a top-level NOT_FOUND.
+    assert doc.get("data") is None and [e["extensions"]["code"] for e in doc["errors"]] == ["NOT_FOUND"], doc
+
+
 # Every field taking an ID, by "Type.field". A new one without an entry fails test_every_id_field_is_probed.
 PROBES: dict[str, Probe] = {
     "Query.habit": Probe(lambda _o: "query($id: ID!) { habit(id: $id) { id name } }",
@@ -103,6 +109,13 @@ PROBES: dict[str, Probe] = {
                                 lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),
     "Mutation.habitUnskip": Probe(_mutation("habitUnskip", "$h: ID!, $d: Date!", "habitId: $h, day: $d"),
                                   lambda o: {"h": o.habit_id, "d": o.skipped_day}),
+    "Mutation.habitDelete": Probe(_mutation("habitDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.habit_id}),
+    "Mutation.habitsReorder": Probe(lambda _o: "mutation($ids: [ID!]!) { habitsReorder(ids: $ids) { id name } }",
+                                    lambda o: {"ids": [o.habit_id]}, _reorder_check),
+    "Mutation.pauseCreate": Probe(_mutation("pauseCreate", "$h: ID!, $d: Date!",
+                                            "input: {habitIds: [$h], from: $d, to: $d}"),
+                                  lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),
+    "Mutation.pauseDelete": Probe(_mutation("pauseDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.pause_id}),
     "Mutation.checkInsImport": Probe(
         lambda _o: """mutation($h: ID!, $at: DateTime!) { checkInsImport(input: {rows: [{habitId: $h, occurredAt: $at}],
           skips: []}) { __typename ... on Error { code }
@@ -124,6 +137,7 @@ OWNER_SNAPSHOT = """{
     checkIns(first: 30) { edges { node { id occurredAt day quantity note source undone } } }
   }
   journalEntries(first: 100) { edges { node { id prompt body stepKey day createdAt } } }
+  pauses { id from to reason createdAt habits { id } }
   achievements { key unlocked unlockedAt current target }
   program { steps { key unlocked unlockedAt } }
 }"""
@@ -152,14 +166,18 @@ async def make_owner(api: Api) -> Owner:
     entry = await api.data('mutation($b: String!) { journalEntryCreate(input: {body: $b}) '
                            '{ ... on JournalEntry { id } } }',
                            {"b": f"secret-journal-{mark}"})
+    pause = await api.data('mutation($h: ID!, $d: Date!, $r: String!) { pauseCreate(input: {habitIds: [$h], '
+                           'from: $d, to: $d, reason: $r}) { ... on Pause { id } } }',
+                           {"h": habit["id"], "d": start, "r": f"secret-pause-{mark}"})
     created = await api.data(f'mutation {{ apiTokenCreate(input: {{name: "secret-token-{mark}", scopes: [WRITE]}}) '
                              "{ ... on ApiTokenCreated { secret apiToken { id } } } }")
     token = created["apiTokenCreate"]
     owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
-                  journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped)
+                  journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped,
+                  pause_id=pause["pauseCreate"]["id"])
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
-                   owner.journal_id, owner.token]
+                   owner.journal_id, owner.token, owner.pause_id]
     return owner
 
 

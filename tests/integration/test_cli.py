@@ -126,6 +126,14 @@ async def test_undo_skip_status_and_habits(api: GraphQLApi, cli: Cli) -> None:
     assert (await cli("undo", "--id", "00000000-0000-0000-0000-000000000000")).exit_code == 2
 
 
+async def test_habits_are_listed_in_your_order(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    ids = [(await api.create_habit(name=name))["id"] for name in ("Walk", "Read", "Gym")]
+    await api.data("mutation($ids: [ID!]!) { habitsReorder(ids: $ids) { id } }", {"ids": [ids[2], ids[0], ids[1]]})
+    assert [h["name"] for h in await cli.json("habits")] == ["Gym", "Walk", "Read"]
+    assert [line.split()[0] for line in (await cli("habits")).output.splitlines()] == ["Gym", "Walk", "Read"]
+
+
 async def test_exit_codes_for_auth_and_an_unreachable_server(api: GraphQLApi, cli: Cli,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     no_token = await cli("habits")
@@ -163,7 +171,7 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     assert csv_out.output.splitlines()[0] == "habit_id,habit_name,day,occurred_at,quantity,note,source"
     assert len(csv_out.output.splitlines()) == 4
     assert (dry["dryRun"], dry["checkInsCreated"]) == (True, 3)
-    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 journal entries; 0 already there.\n"
+    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 pauses, 0 journal entries; 0 already there.\n"
     assert (again["checkInsCreated"], again["unchanged"]) == (0, 4)
     strip = [{k: v for k, v in h.items() if k != "id"} for h in before]
     assert [{k: v for k, v in h.items() if k != "id"} for h in after] == strip

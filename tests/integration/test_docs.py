@@ -65,7 +65,7 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
         env.pop(key, None)
     examples = blocks()
     assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "crontab",
-                                              "json", "sh"]
+                                              "json", "sh", "sh"]
     outputs: list[str] = []
     walks_before_cron = 0
     for index, (kind, code) in enumerate(examples):
@@ -105,3 +105,6 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     assert "Walk: logged 1 on" in outputs[6] and "Read\t" in outputs[6]
     assert len(after["Walk"]) == walks_before_cron + 2  # the cron script (run twice) and the shortcut, once each
     assert "x-ratelimit-remaining" in outputs[10].lower()
+    assert outputs[11].splitlines()[1] == '[{"name":"Read","position":0},{"name":"Walk","position":1}]'
+    assert [p["reason"] for p in server.graphql("{ pauses { reason habits { id } } }", token=token)["pauses"]] == [
+        "holiday"]

@@ -22,7 +22,7 @@ NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 EXPORT = "{ export }"
 RESTORE = f"""mutation($input: AccountImportInput!) {{ accountImport(input: $input) {{ {ERROR}
   ... on InvalidInputError {{ field }}
-  ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated journalEntriesCreated
+  ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated pausesCreated journalEntriesCreated
     achievementsRestored stepsRestored unchanged profileApplied }} }} }}"""
 SUMMARY = """query($f: Date!, $t: Date!) { me { timezone dayStartHour } habits(includeArchived: true) {
   name kind schedule { period weekdays timesPerWeek times days total } targetQuantity unit startDate archived
@@ -82,6 +82,12 @@ async def build_history(api: Api) -> dict[str, str]:
     await api.data(UNDO, {"id": undone["id"]})
     await api.data(SKIP, {"h": walk["id"], "d": "2026-02-14"})
     await api.data(SKIP, {"h": read["id"], "d": "2026-03-05"})
+    for habits, first, last, reason in (([walk["id"], read["id"]], "2026-02-20", "2026-02-24", "flu"),
+                                        (None, "2026-03-08", "2026-03-09", None),
+                                        ([gym["id"]], "2026-04-01", "2026-04-10", "planned trip")):
+        paused = await api.data("mutation($i: PauseCreateInput!) { pauseCreate(input: $i) { __typename } }",
+                                {"i": {"habitIds": habits, "from": first, "to": last, "reason": reason}})
+        assert paused["pauseCreate"]["__typename"] == "Pause"
     await api.data("mutation { journalEntryCreate(input: {body: \"Day one.\", prompt: \"Why?\"}) { __typename } }")
     await api.data("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": calls["id"]})
     me = (await api.data("{ me { id } }"))["me"]["id"]
@@ -107,7 +113,8 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
     re_exported = (await api.data(EXPORT))["export"]
 
     assert restored == {"__typename": "AccountImportReport", "dryRun": False, "habitsCreated": 7,
-                        "checkInsCreated": len(exported["checkIns"]), "skipsCreated": 2, "journalEntriesCreated": 1,
+                        "checkInsCreated": len(exported["checkIns"]), "skipsCreated": 2, "pausesCreated": 3,
+                        "journalEntriesCreated": 1,
                         "achievementsRestored": len(exported["achievements"]), "stepsRestored": 1, "unchanged": 0,
                         "profileApplied": True}
     assert target == source
@@ -116,15 +123,28 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
     coffee = next(h for h in source["habits"] if h["name"] == "Coffee")
     assert "COVERED" in {d["status"] for d in wake["days"]} and wake["color"] == "#00897B"
     assert {"SLIP", "CLEAN"} <= {d["status"] for d in coffee["days"]} and coffee["dailyLimit"] == 2.0
-    nothing = {"habitsCreated": 0, "checkInsCreated": 0, "skipsCreated": 0, "journalEntriesCreated": 0,
+    nothing = {"habitsCreated": 0, "checkInsCreated": 0, "skipsCreated": 0, "pausesCreated": 0,
+               "journalEntriesCreated": 0,
                "achievementsRestored": 0, "stepsRestored": 0, "profileApplied": False}
-    total = 7 + len(exported["checkIns"]) + 2 + 1
+    total = 7 + len(exported["checkIns"]) + 2 + 3 + 1
     assert again == {"__typename": "AccountImportReport", "dryRun": False, "unchanged": total, **nothing}
     assert dry == {**again, "dryRun": True}
     # days are copied, never recomputed (the target's profile differs from the one they were logged with)
     assert sorted((c["day"], c["quantity"], c["undone"], c["note"] or "") for c in re_exported["checkIns"]) == sorted(
         (c["day"], c["quantity"], c["undone"], c["note"] or "") for c in exported["checkIns"])
     assert re_exported["achievements"] == exported["achievements"]
+    # pauses come back with their ranges, reasons and habits (by name: the ids are new)
+    names = {h["id"]: h["name"] for h in exported["habits"]}
+    renamed = {h["id"]: h["name"] for h in re_exported["habits"]}
+
+    def pauses(document: dict, names: dict) -> list:
+        return [(p["from"], p["to"], p["reason"], None if p["habitIds"] is None else sorted(names[h] for h in
+                                                                                          p["habitIds"]))
+                for p in document["pauses"]]
+
+    assert pauses(re_exported, renamed) == pauses(exported, names) == [
+        ("2026-02-20", "2026-02-24", "flu", ["Read", "Walk"]), ("2026-03-08", "2026-03-09", None, None),
+        ("2026-04-01", "2026-04-10", "planned trip", ["Gym"])]
     assert await tables.CheckIn.count() == 2 * len(exported["checkIns"])
 
 
@@ -133,7 +153,7 @@ async def test_the_export_holds_everything_in_a_versioned_envelope(api: Api) -> 
     exported = (await api.data(EXPORT))["export"]
     walk = next(h for h in exported["habits"] if h["id"] == ids["walk"])
     undone = [c for c in exported["checkIns"] if c["undone"]]
-    assert (exported["format"], exported["version"]) == ("comeback-export", 2)
+    assert (exported["format"], exported["version"]) == ("comeback-export", 3)
     assert exported["profile"]["timezone"] == "America/New_York"
     assert (exported["profile"]["dayStartHour"], exported["profile"]["displayName"]) == (4, "Owl")
     assert walk["schedule"] == {"period": "DAILY", "weekdays": [], "timesPerWeek": None, "times": None, "days": None,
@@ -185,7 +205,7 @@ async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
     good = {"format": "comeback-export", "version": 1, "habits": [], "checkIns": []}
     cases = [
         ({"format": "other"}, "not a Comeback export"),
-        ({**good, "version": 3}, "unsupported export version 3; this server reads 1 and 2"),
+        ({**good, "version": 4}, "unsupported export version 4; this server reads 1, 2 and 3"),
         ({**good, "habits": [{**HABIT_V2, "schedule": {"period": "INTERVAL", "times": 4, "days": 3}}]},
          "habits[0].schedule"),
         ({**good, "habits": [{**HABIT_V2, "dailyLimit": 2}]}, "habits[0]: Value error, dailyLimit is for QUIT"),
@@ -242,7 +262,7 @@ async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.Asyn
         len(parts), 7, len(exported["checkIns"]), 0)
     assert (dry["habitsCreated"], dry["checkInsCreated"]) == (7, len(exported["checkIns"]))
     assert (again["habitsCreated"], again["checkInsCreated"], again["unchanged"]) == (
-        0, 0, 7 + len(exported["checkIns"]) + 2 + 1)
+        0, 0, 7 + len(exported["checkIns"]) + 2 + 3 + 1)
     assert await summary(api) == source
 
 

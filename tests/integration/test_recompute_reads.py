@@ -58,13 +58,22 @@ async def test_habits_with_logs_matches_list_habits_and_logs_for() -> None:
     for hid in mine[:3]:
         await _history(me, hid, rng)
     await _history(other, await _habit(other, NOW - timedelta(days=30)), rng)
+    # pauses: one of every habit of mine, one of two of my habits, one of the other user's (not mine)
+    for owner, linked, first, last in ((me, None, 12, 9), (me, mine[1:3], 30, 25), (other, None, 8, 2)):
+        pid = uuid4()
+        await tables.Pause(id=pid, owner=owner, from_day=NOW.date() - timedelta(days=first),
+                           to_day=NOW.date() - timedelta(days=last), all_habits=linked is None, created_at=NOW).save()
+        for hid in linked or ():
+            await tables.PauseHabit(id=uuid4(), pause=pid, habit=hid).save()
 
     records, logs = await habits.habits_with_logs(me)
 
     expected = await habits.list_habits(me, include_archived=True)
     assert records == expected and [r.id for r in records] != [] and len(records) == 4
     assert logs == await habits.logs_for([r.id for r in expected])
-    assert logs[mine[3]].quantities == {} and logs[mine[3]].skips == frozenset()
+    assert logs[mine[3]].quantities == {}
+    assert logs[mine[3]].skips == {NOW.date() - timedelta(days=d) for d in range(9, 13)}
+    assert {NOW.date() - timedelta(days=d) for d in range(25, 31)} <= logs[mine[1]].skips
     assert all(isinstance(d, date) and isinstance(q, float) for log in logs.values() for d, q in log.quantities.items())
 
 

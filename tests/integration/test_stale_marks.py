@@ -59,6 +59,9 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
                               {"h": s["habit"], "d": _yesterday()}),
     "habitArchive": lambda s: ("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": s["habit"]}),
     "habitRestore": lambda s: ("mutation($id: ID!) { habitRestore(id: $id) { __typename } }", {"id": s["habit"]}),
+    "pauseCreate": lambda s: ("mutation($h: ID!, $d: Date!) { pauseCreate(input: {habitIds: [$h], from: $d, "
+                              "to: $d}) { __typename ... on Pause { id } } }", {"h": s["habit"], "d": _yesterday()}),
+    "pauseDelete": lambda s: ("mutation($id: ID!) { pauseDelete(id: $id) { __typename } }", {"id": s["pause"]}),
     "journalEntryCreate": lambda s: ('mutation { journalEntryCreate(input: {body: "a good day"}) { __typename } }',
                                      {}),
     "starterKitAdopt": lambda s: ('mutation { starterKitAdopt(stepKey: "awareness") { __typename } }', {}),
@@ -67,16 +70,19 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
                                  {"h": s["habit"], "at": _at(2)}),
     "accountImport": lambda s: ("mutation($d: JSON!) { accountImport(input: {data: $d}) { __typename } }",
                                 {"d": s["export"]}),
+    "habitDelete": lambda s: ("mutation($id: ID!) { habitDelete(id: $id) { __typename } }", {"id": s["habit"]}),
     "loopImport": lambda s: ("mutation($a: String!) { loopImport(input: {archive: $a}) { __typename } }",
                              {"a": _loop_zip(_yesterday())}),
 }
 SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habit", "habitCheckIn": "CheckIn",
            "checkInUndo": "CheckIn", "habitSkip": "Habit", "habitUnskip": "Habit", "habitArchive": "Habit",
-           "habitRestore": "Habit", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
+           "habitRestore": "Habit", "pauseCreate": "Pause",
+           "pauseDelete": "PauseDeleted", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
-           "loopImport": "LoopImportReport"}
+           "loopImport": "LoopImportReport", "habitDelete": "HabitDeleted"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
+# The order of habits feeds nothing derived either.
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "habitsReorder"}
 
 
 def test_every_mutation_is_classified() -> None:
@@ -107,6 +113,8 @@ async def test_each_change_marks_the_user_stale_and_queues_their_recompute(api: 
                 state["habit"] = out["id"]
             if name == "habitCheckIn":
                 state["check_in"] = out["id"]
+            if name == "pauseCreate":
+                state["pause"] = out["id"]
             # then the user is stale, one version later, and their recompute is queued
             after, derived_after, marked = await versions(uid)
             assert (after, derived_after, marked) == (before + 1, derived, True), name
