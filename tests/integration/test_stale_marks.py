@@ -59,8 +59,12 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
                               {"h": s["habit"], "d": _yesterday()}),
     "habitArchive": lambda s: ("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": s["habit"]}),
     "habitRestore": lambda s: ("mutation($id: ID!) { habitRestore(id: $id) { __typename } }", {"id": s["habit"]}),
-    "journalEntryCreate": lambda s: ('mutation { journalEntryCreate(input: {body: "a good day"}) { __typename } }',
-                                     {}),
+    "journalEntryCreate": lambda s: ('mutation { journalEntryCreate(input: {body: "a good day"}) '
+                                     "{ __typename ... on JournalEntry { id } } }", {}),
+    "journalEntryUpdate": lambda s: ('mutation($id: ID!) { journalEntryUpdate(id: $id, input: {body: "a fine day"}) '
+                                     "{ __typename } }", {"id": s["journal"]}),
+    "journalEntryDelete": lambda s: ("mutation($id: ID!) { journalEntryDelete(id: $id) { __typename } }",
+                                     {"id": s["journal"]}),
     "starterKitAdopt": lambda s: ('mutation { starterKitAdopt(stepKey: "awareness") { __typename } }', {}),
     "checkInsImport": lambda s: ("mutation($h: ID!, $at: DateTime!) { checkInsImport(input: {rows: "
                                  "[{habitId: $h, occurredAt: $at}]}) { __typename } }",
@@ -72,11 +76,15 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
 }
 SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habit", "habitCheckIn": "CheckIn",
            "checkInUndo": "CheckIn", "habitSkip": "Habit", "habitUnskip": "Habit", "habitArchive": "Habit",
-           "habitRestore": "Habit", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
+           "habitRestore": "Habit", "journalEntryCreate": "JournalEntry",
+           "journalEntryUpdate": "JournalEntry", "journalEntryDelete": "JournalEntryDeleted",
+           "starterKitAdopt": "StarterKitAdopted",
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
            "loopImport": "LoopImportReport"}
-# Sessions, tokens and sign-up change nothing derived state is computed from.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
+# Sessions, tokens, passwords and sign-up change nothing derived state is computed from; a deleted
+# account has no derived state left to follow.
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "passwordChange",
+                        "sessionRevoke", "logOutEverywhere", "accountDelete"}
 
 
 def test_every_mutation_is_classified() -> None:
@@ -107,6 +115,8 @@ async def test_each_change_marks_the_user_stale_and_queues_their_recompute(api: 
                 state["habit"] = out["id"]
             if name == "habitCheckIn":
                 state["check_in"] = out["id"]
+            if name == "journalEntryCreate":
+                state["journal"] = out["id"]
             # then the user is stale, one version later, and their recompute is queued
             after, derived_after, marked = await versions(uid)
             assert (after, derived_after, marked) == (before + 1, derived, True), name
@@ -126,7 +136,15 @@ async def test_sessions_and_tokens_leave_derived_state_alone(api: Api) -> None:
                        {"id": created["apiTokenCreate"]["apiToken"]["id"]})
         await api.data("mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) "
                        "{ __typename } }", {"e": me.email, "p": me.password}, token=None)
-        await api.data("mutation { logOut }")
+        changed = await api.data('mutation($p: String!) { passwordChange(input: {currentPassword: $p, '
+                                 'newPassword: "another password"}) { __typename } }', {"p": me.password})
+        assert changed["passwordChange"]["__typename"] == "PasswordChanged"
+        other = (await api.data('mutation($e: String!) { logIn(input: {email: $e, password: "another password"}) '
+                                "{ ... on AuthPayload { token } } }", {"e": me.email}, token=None))["logIn"]["token"]
+        sessions = (await api.data("{ sessions { id current } }", token=other))["sessions"]
+        await api.data("mutation($id: ID!) { sessionRevoke(id: $id) { __typename } }",
+                       {"id": next(s["id"] for s in sessions if not s["current"])}, token=other)
+        await api.data("mutation { logOutEverywhere }", token=other)
         await api.sign_up()  # someone else, through the mutation under test
         assert await versions(uid) == before
         assert await pool_of(engine).queued_jobs() == []
