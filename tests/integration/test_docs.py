@@ -65,7 +65,7 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
         env.pop(key, None)
     examples = blocks()
     assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "crontab",
-                                              "json", "sh"]
+                                              "json", "sh", "sh"]
     outputs: list[str] = []
     walks_before_cron = 0
     for index, (kind, code) in enumerate(examples):
@@ -105,3 +105,6 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     assert "Walk: logged 1 on" in outputs[6] and "Read\t" in outputs[6]
     assert len(after["Walk"]) == walks_before_cron + 2  # the cron script (run twice) and the shortcut, once each
     assert "x-ratelimit-remaining" in outputs[10].lower()
+    # the account's one session (its sign-up), then none, and the personal access token still answers
+    lines = outputs[11].splitlines()
+    assert (len(lines), json.loads(lines[0])["current"], lines[1:]) == (3, False, ["true", "0"])
