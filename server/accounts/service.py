@@ -13,6 +13,7 @@ from server.accounts import credentials, repository
 from server.accounts.emails import EMAIL_MAX, EmailRefused, canonical_email, login_key
 from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
 from server.database import is_unique_violation
+from server.engine import departures
 from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.settings import get_settings
@@ -141,7 +142,14 @@ async def log_in(email: str, password: str, user_agent: str | None = None) -> Se
 
 
 async def log_out(viewer: Viewer) -> None:
-    await repository.revoke_token(viewer.token_id, clock.now())
+    await _revoke(viewer.account.id, viewer.token_id)
+
+
+async def _revoke(user_id: UUID, token_id: UUID) -> None:
+    """Revoke a token; after the commit, open subscriptions on it end at once."""
+    async with write_transaction() as uow:
+        await repository.revoke_token(token_id, clock.now())
+        uow.after_commit(lambda: departures.tokens_revoked(user_id))
 
 
 async def authenticate(secret: str) -> Viewer | None:
@@ -178,7 +186,7 @@ async def revoke_api_token(viewer: Viewer, token_id: UUID) -> ApiToken:
     token = await repository.get_token(viewer.account.id, token_id)
     if token is None or token.kind is not TokenKind.PERSONAL:
         raise not_found("API token")
-    await repository.revoke_token(token_id, clock.now())
+    await _revoke(viewer.account.id, token_id)
     revoked = await repository.get_token(viewer.account.id, token_id)
     assert revoked is not None
     return revoked
