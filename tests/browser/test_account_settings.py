@@ -63,6 +63,12 @@ def test_sessions_are_listed_and_ended_and_the_password_changed(pages: Pages, se
     assert not signed_in(server, laptop) and signed_in(server, token)
     assert log_in(server, email, "a newer passphrase") and not log_in(server, email)
     goto(page, "settings")  # this browser is still signed in
+    script = gql(server, 'mutation { apiTokenCreate(input: {name: "s", scopes: [READ]}) '
+                         "{ ... on ApiTokenCreated { secret } } }", token=token)["data"]["apiTokenCreate"]["secret"]
+    page.get_by_role("button", name="Log out everywhere").click()
+    page.get_by_role("button", name="Log out of every device?").click()
+    page.wait_for_selector('body[data-view="login"]')
+    assert not signed_in(server, token) and signed_in(server, script)
 
 
 def test_deleting_the_account_offers_the_export_first_then_signs_out(pages: Pages, server: str,
