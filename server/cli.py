@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -103,6 +104,67 @@ def demo() -> None:
 
     email, password = asyncio.run(run())
     click.echo(f"demo account ready: log in at / as {email} with password {password}")
+
+
+@main.group(help="Administer accounts on the configured database (DATABASE_URL / COMEBACK_DATA_DIR): for "
+                  "self-hosters, who have no e-mail to send resets with.")
+def admin() -> None:
+    pass
+
+
+def _admin_error(error: Exception) -> click.ClickException:
+    from server.errors import DomainError, ErrorCode
+
+    if isinstance(error, DomainError) and error.code is ErrorCode.NOT_FOUND:
+        return click.ClickException("no account has this e-mail address")
+    if isinstance(error, DomainError):
+        return click.ClickException(error.message)
+    raise error
+
+
+@admin.command("reset-password", help="Set a new password for the account with this e-mail address; every "
+                                      "session of it ends (personal access tokens stay). The password is read "
+                                      "from stdin (the first line; a terminal asks twice, hidden), or made up "
+                                      "and printed once with --generate.")
+@click.argument("email")
+@click.option("--generate", is_flag=True, help="Make up a strong password and print it once.")
+def reset_password(email: str, generate: bool) -> None:
+    from server import admin as run
+    from server.accounts.passwords import generated_password
+
+    if generate:
+        password = generated_password()
+    elif sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        changed = asyncio.run(run.reset_password(email, password))
+    except Exception as error:
+        raise _admin_error(error) from None
+    click.echo(f"password of {changed.account.email} reset; {changed.sessions_ended} session(s) ended "
+               "(personal access tokens still work until revoked)")
+    if generate:
+        click.echo(f"new password (shown once): {password}")
+
+
+@admin.command("delete-user", help="Delete the account with this e-mail address and everything it owns, at "
+                                   "once and for good (its tokens stop working).")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_user(email: str, yes: bool) -> None:
+    from server import admin as run
+
+    try:
+        account = asyncio.run(run.find(email))
+        if not yes:
+            click.confirm(f"Delete {account.email} and everything it owns? This cannot be undone", abort=True)
+        deleted = asyncio.run(run.delete_user(account.email))
+    except click.Abort:
+        raise
+    except Exception as error:
+        raise _admin_error(error) from None
+    click.echo(f"deleted {deleted.email} and everything it owned")
 
 
 @main.command(help="Print the GraphQL schema (SDL); `comeback schema > schema.graphql` refreshes the file.")

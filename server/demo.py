@@ -8,6 +8,7 @@ achievements and opens steps on the day they were earned.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from server import clock
 from server.accounts import service as accounts
 from server.accounts.model import Viewer
+from server.errors import DomainError
 from server.habits import service as habits
 from server.habits.model import Category, Kind, Period, Schedule
 from server.habits.records import Source
@@ -135,10 +137,10 @@ async def _day(viewer: Viewer, ids: dict[str, UUID], index: int, day: date, is_t
 
 async def create_demo() -> tuple[str, str]:
     """Create (or recreate) the demo account and its history; returns the login."""
-    from server.accounts import tables
+    from server.accounts import deletion
 
-    # The one delete the product has no use case for: everything of the account goes by cascade.
-    await tables.User.delete().where(tables.User.email == EMAIL)
+    with contextlib.suppress(DomainError):  # NOT_FOUND: no demo account yet
+        await deletion.delete_by_email(EMAIL)
     rng = random.Random(SEED)
     zone = ZoneInfo(TIMEZONE)
     real_today = datetime.now(zone).date()

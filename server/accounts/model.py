@@ -51,6 +51,16 @@ class ApiToken:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """A signed-in session (a SESSION token), as its owner sees it: never its secret."""
+
+    id: UUID
+    created_at: datetime
+    last_used_at: datetime | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is asking, and with which token."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from server.accounts import tables
-from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
+from server.accounts.model import Account, ApiToken, Scope, SessionInfo, TokenKind, Viewer
 
 
 def _account(row: dict[str, Any], prefix: str = "") -> Account:
@@ -102,7 +102,8 @@ async def update_profile(account_id: UUID, values: dict[str, Any]) -> None:
 
 
 async def insert_token(owner: UUID, kind: TokenKind, name: str | None, scopes: tuple[Scope, ...],
-                       digest: str, now: datetime, expires_at: datetime | None) -> ApiToken:
+                       digest: str, now: datetime, expires_at: datetime | None,
+                       user_agent: str | None = None) -> ApiToken:
     row = tables.AccessToken(
         id=uuid4(),
         owner=owner,
@@ -112,17 +113,19 @@ async def insert_token(owner: UUID, kind: TokenKind, name: str | None, scopes: t
         token_hash=digest,
         created_at=now,
         expires_at=expires_at,
+        last_used_at=now,
+        user_agent=user_agent,
     )
     await row.save()
     return _token(row.to_dict())
 
 
-async def viewer_for_digest(digest: str, now: datetime) -> Viewer | None:
-    """The live token with this digest and its account, in one query."""
+async def viewer_for_digest(digest: str, now: datetime) -> tuple[Viewer, datetime | None] | None:
+    """The live token with this digest and its account, in one query, with when it was last used."""
     t = tables.AccessToken
     row = (
         await t.select(
-            t.id, t.scopes, t.expires_at, t.revoked_at,
+            t.id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
             *(getattr(t.owner, c._meta.name).as_alias(f"o_{c._meta.name}") for c in _ACCOUNT_COLUMNS),
         )
         .where(t.token_hash == digest)
@@ -132,7 +135,71 @@ async def viewer_for_digest(digest: str, now: datetime) -> Viewer | None:
         return None
     if row["expires_at"] is not None and row["expires_at"] <= now:
         return None
-    return Viewer(account=_account(row, "o_"), token_id=row["id"], scopes=frozenset(_scopes(row["scopes"])))
+    viewer = Viewer(account=_account(row, "o_"), token_id=row["id"], scopes=frozenset(_scopes(row["scopes"])))
+    return viewer, row["last_used_at"]
+
+
+async def touch_token(token_id: UUID, now: datetime, unless_since: datetime) -> None:
+    """Record a use of the token, unless one after `unless_since` is already recorded (a request that
+    raced another within the interval writes nothing)."""
+    t = tables.AccessToken
+    await t.update({t.last_used_at: now}).where(
+        (t.id == token_id) & (t.last_used_at.is_null() | (t.last_used_at < unless_since)))
+
+
+async def list_sessions(owner: UUID, now: datetime, limit: int) -> list[SessionInfo]:
+    """The owner's live sessions (not revoked, not expired), the most recently used first."""
+    t = tables.AccessToken
+    rows = (
+        await t.select(t.id, t.created_at, t.last_used_at, t.user_agent)
+        .where((t.owner == owner) & (t.kind == TokenKind.SESSION.value) & t.revoked_at.is_null()
+               & (t.expires_at > now))
+        .order_by(t.last_used_at, ascending=False).order_by(t.created_at, ascending=False).limit(limit)
+    )
+    return [SessionInfo(r["id"], r["created_at"], r["last_used_at"], r["user_agent"]) for r in rows]
+
+
+async def get_live_session(owner: UUID, token_id: UUID, now: datetime) -> SessionInfo | None:
+    t = tables.AccessToken
+    row = (
+        await t.select(t.id, t.created_at, t.last_used_at, t.user_agent)
+        .where((t.owner == owner) & (t.id == token_id) & (t.kind == TokenKind.SESSION.value)
+               & t.revoked_at.is_null() & (t.expires_at > now))
+        .first()
+    )
+    return SessionInfo(row["id"], row["created_at"], row["last_used_at"], row["user_agent"]) if row else None
+
+
+async def revoke_sessions(owner: UUID, now: datetime, keep: UUID | None = None) -> int:
+    """End every live session of the owner (but `keep`); personal access tokens stay. Returns how many ended."""
+    t = tables.AccessToken
+    query = t.update({t.revoked_at: now}).where(
+        (t.owner == owner) & (t.kind == TokenKind.SESSION.value) & t.revoked_at.is_null())
+    if keep is not None:
+        query = query.where(t.id != keep)  # where() calls are ANDed
+    return len(await query.returning(t.id))
+
+
+async def password_hash(account_id: UUID) -> str | None:
+    row = await tables.User.select(tables.User.password_hash).where(tables.User.id == account_id).first()
+    return row["password_hash"] if row else None
+
+
+async def set_password_hash(account_id: UUID, password_hash: str, replacing: str | None = None) -> bool:
+    """Store a new password hash; with `replacing`, only if the stored one is still that (so two changes
+    racing each other cannot both succeed on the strength of the same old password)."""
+    u = tables.User
+    query = u.update({u.password_hash: password_hash}).where(u.id == account_id)
+    if replacing is not None:
+        query = query.where(u.password_hash == replacing)  # where() calls are ANDed
+    return bool(await query.returning(u.id))
+
+
+async def delete_account(account_id: UUID) -> bool:
+    """Delete the user; every row they own goes with it, by the foreign keys' ON DELETE CASCADE
+    (tests/integration/test_account_deletion.py holds every table to that). False if already gone."""
+    rows = await tables.User.delete().where(tables.User.id == account_id).returning(tables.User.id)
+    return bool(rows)
 
 
 async def list_personal_tokens(owner: UUID) -> list[ApiToken]:

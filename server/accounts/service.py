@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -12,9 +13,12 @@ from server.accounts import credentials, repository
 from server.accounts.emails import EMAIL_MAX, EmailRefused, canonical_email, login_key
 from server.accounts.model import Account, ApiToken, Scope, TokenKind, Viewer
 from server.database import is_unique_violation
+from server.engine import departures
 from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
@@ -69,12 +73,25 @@ def _display_name(value: str | None) -> str | None:
     return value or None
 
 
-async def _start_session(account: Account) -> Session:
+USER_AGENT_MAX = 200
+# A token's last use is written at most this often: a request costs no write of its own.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def clean_user_agent(value: str | None) -> str | None:
+    """A User-Agent header as a session's label: printable characters only, at most USER_AGENT_MAX."""
+    if not value:
+        return None
+    text = "".join(ch for ch in value if ch.isprintable()).strip()
+    return text[:USER_AGENT_MAX] or None
+
+
+async def _start_session(account: Account, user_agent: str | None) -> Session:
     secret = credentials.new_token("cbs")
     now = clock.now()
     expires = now + timedelta(days=get_settings().session_days)
     await repository.insert_token(account.id, TokenKind.SESSION, None, (Scope.READ, Scope.WRITE),
-                                  credentials.token_digest(secret), now, expires)
+                                  credentials.token_digest(secret), now, expires, clean_user_agent(user_agent))
     return Session(secret, account)
 
 
@@ -88,7 +105,8 @@ def validate_password(password: str, field: str = "password") -> str:
     return password
 
 
-async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None) -> Session:
+async def sign_up(email: str, password: str, timezone: str | None, display_name: str | None,
+                  user_agent: str | None = None) -> Session:
     try:
         email = canonical_email(email)
     except EmailRefused as refused:
@@ -102,7 +120,7 @@ async def sign_up(email: str, password: str, timezone: str | None, display_name:
             if await repository.email_exists(email):
                 raise DomainError(ErrorCode.EMAIL_TAKEN, "an account with this e-mail already exists", "email")
             account = await repository.insert_account(email, password_hash, zone, name, clock.now())
-            session = await _start_session(account)
+            session = await _start_session(account, user_agent)
     except Exception as error:
         if is_unique_violation(error):  # two sign-ups raced on the same e-mail
             raise DomainError(ErrorCode.EMAIL_TAKEN, "an account with this e-mail already exists",
@@ -111,7 +129,7 @@ async def sign_up(email: str, password: str, timezone: str | None, display_name:
     return session
 
 
-async def log_in(email: str, password: str) -> Session:
+async def log_in(email: str, password: str, user_agent: str | None = None) -> Session:
     # The account key, and the old spelling (trimmed, lower-cased) that an account keeps when its new
     # spelling clashed with another's (see the e-mail key migration): at most two accounts.
     spellings = {k for k in (login_key(email), email.strip().lower()) if k is not None and len(k) <= EMAIL_MAX}
@@ -121,18 +139,35 @@ async def log_in(email: str, password: str) -> Session:
     candidates: list[tuple[Account | None, str | None]] = [*found] or [(None, None)]
     for account, password_hash in candidates:  # an unknown address still pays for one verification
         if await credentials.verify_password_off_loop(password_hash, password) and account is not None:
-            return await _start_session(account)
+            return await _start_session(account, user_agent)
     raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong e-mail or password")
 
 
 async def log_out(viewer: Viewer) -> None:
-    await repository.revoke_token(viewer.token_id, clock.now())
+    await _revoke(viewer.account.id, viewer.token_id)
+
+
+async def _revoke(user_id: UUID, token_id: UUID) -> None:
+    """Revoke a token; after the commit, open subscriptions on it end at once."""
+    async with write_transaction() as uow:
+        await repository.revoke_token(token_id, clock.now())
+        uow.after_commit(lambda: departures.tokens_revoked(user_id))
 
 
 async def authenticate(secret: str) -> Viewer | None:
     if not secret or len(secret) > 200:
         return None
-    return await repository.viewer_for_digest(credentials.token_digest(secret), clock.now())
+    now = clock.now()
+    found = await repository.viewer_for_digest(credentials.token_digest(secret), now)
+    if found is None:
+        return None
+    viewer, last_used = found
+    if last_used is None or now - last_used >= TOUCH_INTERVAL:
+        try:
+            await repository.touch_token(viewer.token_id, now, now - TOUCH_INTERVAL)
+        except Exception:  # the request is still this token's: a missed "last used" is no reason to refuse it
+            log.warning("could not record a use of token %s", viewer.token_id, exc_info=True)
+    return viewer
 
 
 async def create_api_token(viewer: Viewer, name: str, scopes: list[Scope]) -> CreatedToken:
@@ -156,7 +191,7 @@ async def revoke_api_token(viewer: Viewer, token_id: UUID) -> ApiToken:
     token = await repository.get_token(viewer.account.id, token_id)
     if token is None or token.kind is not TokenKind.PERSONAL:
         raise not_found("API token")
-    await repository.revoke_token(token_id, clock.now())
+    await _revoke(viewer.account.id, token_id)
     revoked = await repository.get_token(viewer.account.id, token_id)
     assert revoked is not None
     return revoked

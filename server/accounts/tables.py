@@ -41,3 +41,6 @@ class AccessToken(Table, tablename="access_token"):
     created_at = Timestamptz()
     expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    # Written at most once a minute per token (see service.authenticate), never on every request.
+    last_used_at = Timestamptz(null=True, default=None)
+    user_agent = Varchar(length=200, null=True, default=None)  # of the client that signed in (sessions)

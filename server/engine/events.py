@@ -38,10 +38,21 @@ class ConfidenceChanged:
     at: datetime
 
 
-LiveEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged
+@dataclass(frozen=True, slots=True)
+class TokensRevoked:
+    """Some of the user's tokens stopped working (log-out everywhere, a password change, a revoked
+    session, the account deleted): every open subscription of theirs checks its token again now,
+    instead of at its next event or idle re-check. Never shown to a client."""
+
+    at: datetime
+
+
+# What a subscriber is sent; LiveEvent also carries the engine's own signals.
+ClientEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged
+LiveEvent = ClientEvent | TokensRevoked
 
 _TYPES: Final[dict[str, type[LiveEvent]]] = {
-    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged)}
+    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged, TokensRevoked)}
 # Each type's fields and the Python types a field may hold (`float | None` gives float and NoneType).
 _FIELDS: Final[dict[str, dict[str, tuple[Any, ...]]]] = {
     name: {f: typing.get_args(hint) or (hint,) for f, hint in typing.get_type_hints(cls).items()}

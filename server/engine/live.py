@@ -269,6 +269,11 @@ class Lease:
             await self._redis.zrem(self._key, self._id)
 
 
+async def forget_leases(redis: Redis, user_id: UUID) -> None:
+    """Drop the user's subscription places at once (their account is gone; the subscriptions end too)."""
+    await redis.delete(_leases(user_id))
+
+
 def open_subscriptions(user_id: UUID) -> int:
     """Live subscriptions of this user open on this process (what a per-user cap counts)."""
     return 0 if _hub is None else _hub.open_subscriptions(user_id)

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from arq.connections import ArqRedis
+from arq.constants import in_progress_key_prefix, job_key_prefix, retry_key_prefix
 from arq.jobs import Job, JobStatus
 
 from server.engine.unit_of_work import StaleMark
@@ -100,3 +101,20 @@ async def ensure_recomputes(pool: ArqRedis, marks: Sequence[StaleMark]) -> None:
     for mark in marks:
         if mark.became_stale:
             await ensure_recompute(pool, mark.user_id, mark.version)
+
+
+async def drop_recomputes(pool: ArqRedis, user_id: UUID) -> int:
+    """Take the user's queued recomputes off the queue (their account is gone); returns how many.
+
+    arq has no public call to withdraw a queued job that was not enqueued abortable, so this removes
+    its queue entry and job key under arq's own published key names (`arq.constants`). A job already
+    running is left alone: its first read finds no user, and it writes nothing."""
+    dropped = 0
+    async for raw, _ in pool.zscan_iter(pool.default_queue_name, match=f"{recompute_job_id(user_id)}*"):
+        job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
+        if await pool.exists(in_progress_key_prefix + job_id):
+            continue
+        if await pool.zrem(pool.default_queue_name, job_id):
+            await pool.delete(job_key_prefix + job_id, retry_key_prefix + job_id)
+            dropped += 1
+    return dropped

@@ -9,8 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from server import clock
-from server.accounts import service
-from server.accounts.model import Account, ApiToken, Scope
+from server.accounts import deletion, passwords, service, sessions
+from server.accounts.model import Account, ApiToken, Scope, SessionInfo
 from server.graphql.context import Context
 from server.graphql.errors import (
     EmailTakenError,
@@ -60,6 +60,35 @@ class ApiTokenType:
                    revoked_at=t.revoked_at)
 
 
+@strawberry.type(description="A signed-in session (from signUp or logIn). Personal access tokens are not "
+                             "sessions: see apiTokens.")
+class Session:
+    id: strawberry.ID
+    created_at: datetime = strawberry.field(description="When it was started (signUp or logIn).")
+    last_used_at: datetime | None = strawberry.field(
+        description="When a request last used it, to the minute (recorded at most once a minute).")
+    user_agent: str | None = strawberry.field(description="The User-Agent of the client that signed in, if it "
+                                                          "sent one (at most 200 characters).")
+    current: bool = strawberry.field(description="True for the session this request is using.")
+
+    @classmethod
+    def from_domain(cls, s: SessionInfo, current_token: object) -> Session:
+        return cls(id=strawberry.ID(str(s.id)), created_at=s.created_at, last_used_at=s.last_used_at,
+                   user_agent=s.user_agent, current=s.id == current_token)
+
+
+@strawberry.type(description="The password was changed.")
+class PasswordChanged:
+    user: User
+    sessions_ended: int = strawberry.field(description="How many of your other sessions were ended.")
+
+
+@strawberry.type(description="The account and everything it owned are deleted; its tokens no longer work.")
+class AccountDeleted:
+    id: strawberry.ID = strawberry.field(description="The deleted user's id.")
+    email: str = strawberry.field(description="The deleted user's e-mail address.")
+
+
 @strawberry.type
 class AuthPayload:
     token: str = strawberry.field(description="Session token: send as `Authorization: Bearer <token>`.")
@@ -78,6 +107,14 @@ ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError | OutOfRang
                                  strawberry.union("ApiTokenCreateResult")]
 ApiTokenRevokeResult = Annotated[ApiTokenType | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
 ProfileUpdateResult = Annotated[User | InvalidInputError, strawberry.union("ProfileUpdateResult")]
+PasswordChangeResult = Annotated[PasswordChanged | InvalidCredentialsError | InvalidInputError,
+                                 strawberry.union("PasswordChangeResult", description=(
+                                     "PasswordChanged, INVALID_CREDENTIALS (currentPassword is wrong) or "
+                                     "INVALID_INPUT (newPassword is not acceptable)."))]
+SessionRevokeResult = Annotated[Session | NotFoundError, strawberry.union(
+    "SessionRevokeResult", description="The session that was ended, or NOT_FOUND.")]
+AccountDeleteResult = Annotated[AccountDeleted | InvalidCredentialsError, strawberry.union(
+    "AccountDeleteResult", description="AccountDeleted, or INVALID_CREDENTIALS when the password is wrong.")]
 
 
 @strawberry.input
@@ -107,6 +144,19 @@ class ProfileUpdateInput:
     display_name: str | None = None
 
 
+@strawberry.input(description="Your current password, and the new one.")
+class PasswordChangeInput:
+    current_password: str = strawberry.field(description="Your password now. A wrong one counts against the "
+                                                         "sign-in rate limit, like logIn.")
+    new_password: str = strawberry.field(description="8 to 256 characters, not only spaces.")
+
+
+@strawberry.input(description="Confirms the deletion.")
+class AccountDeleteInput:
+    password: str = strawberry.field(description="Your password. A wrong one counts against the sign-in rate "
+                                                 "limit, like logIn.")
+
+
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="The signed-in user. UNAUTHENTICATED without a token.")
@@ -118,19 +168,26 @@ class AccountQuery:
         tokens = await service.list_api_tokens(await info.context.require_viewer())
         return [ApiTokenType.from_domain(t) for t in tokens]
 
+    @strawberry.field(description=f"Your live sessions, the most recently used first (at most "
+                                  f"{sessions.SESSIONS_MAX}).")
+    async def sessions(self, info: Info[Context, None]) -> list[Session]:
+        viewer = await info.context.require_viewer()
+        return [Session.from_domain(s, viewer.token_id) for s in await sessions.list_sessions(viewer)]
+
 
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(description="Create an account and start a session.")
     @typed_errors
-    async def sign_up(self, input: SignUpInput) -> AuthResult:
-        s = await service.sign_up(input.email, input.password, input.timezone, input.display_name)
+    async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
+        s = await service.sign_up(input.email, input.password, input.timezone, input.display_name,
+                                  info.context.user_agent)
         return AuthPayload(token=s.token, user=User.from_domain(s.account))
 
     @strawberry.mutation(description="Start a session. Wrong e-mail and wrong password answer alike.")
     @typed_errors
-    async def log_in(self, input: LogInInput) -> AuthResult:
-        s = await service.log_in(input.email, input.password)
+    async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
+        s = await service.log_in(input.email, input.password, info.context.user_agent)
         return AuthPayload(token=s.token, user=User.from_domain(s.account))
 
     @strawberry.mutation(description="End the session (or revoke the token) used for this request.")
@@ -158,3 +215,36 @@ class AccountMutation:
         return ApiTokenType.from_domain(token)
 
 
+
+    @strawberry.mutation(description="Change your password. Every other session ends at once; this one and your "
+                                     "personal access tokens stay.")
+    @typed_errors
+    async def password_change(self, info: Info[Context, None], input: PasswordChangeInput) -> PasswordChangeResult:
+        changed = await passwords.change_password(await info.context.require_viewer(), input.current_password,
+                                                  input.new_password)
+        return PasswordChanged(user=User.from_domain(changed.account), sessions_ended=changed.sessions_ended)
+
+    @strawberry.mutation(description="End one of your sessions (this one too, if you name it); it stops working "
+                                     "at once, open subscriptions included.")
+    @typed_errors
+    async def session_revoke(
+        self, info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The session to end (Session.id).")],
+    ) -> SessionRevokeResult:
+        viewer = await info.context.require_viewer()
+        ended = await sessions.revoke_session(viewer, parse_id(id, "session"))
+        return Session.from_domain(ended, viewer.token_id)
+
+    @strawberry.mutation(description="End every one of your sessions, this one included. Personal access tokens "
+                                     "stay until revoked. Always true.")
+    async def log_out_everywhere(self, info: Info[Context, None]) -> bool:
+        await sessions.log_out_everywhere(await info.context.require_viewer())
+        return True
+
+    @strawberry.mutation(description="Delete your account and everything in it (habits, check-ins, journal, "
+                                     "progress, tokens), at once and for good; export it first if you want a "
+                                     "copy. Every token of yours stops working, open subscriptions end.")
+    @typed_errors
+    async def account_delete(self, info: Info[Context, None], input: AccountDeleteInput) -> AccountDeleteResult:
+        account = await deletion.delete_account(await info.context.require_viewer(), input.password)
+        return AccountDeleted(id=strawberry.ID(str(account.id)), email=account.email)

@@ -8,8 +8,8 @@ In the order a request pays for it:
    (server/graphql/cost.py) refuses too many fields, repeats, aliases, depth or too large a
    response as QUERY_TOO_COMPLEX naming the limit — so a refusal never pays for validation;
    text holding U+0000 is refused (PostgreSQL cannot store it);
-4. **sign-in attempts**: signUp/logIn fields are charged to the client IP, however many a document
-   holds and whichever door it came through;
+4. **sign-in attempts**: signUp/logIn fields, and passwordChange/accountDelete (which try a password),
+   are charged to the client IP, however many a document holds and whichever door it came through;
 5. graphql-core's **validation** (cached per document, by ValidationCache whose hook this extends);
 6. **authentication and scope**, once the document is valid (a typo gets its validation error,
    signed in or not): every root field but PUBLIC_FIELDS needs a valid token; a mutation needs the
@@ -51,7 +51,9 @@ from server.ratelimit import Decision, RateLimiter
 # List fields sized by the asker's number of habits (list_sizes: bounded_by("habits", ...)).
 _HABITS = frozenset({("Query", "habits"), ("Pause", "habits"), ("Mutation", "habitsReorder")})
 PUBLIC_FIELDS = frozenset({"signUp", "logIn", "__typename", "__schema", "__type"})
-SIGN_IN_FIELDS = frozenset({"signUp", "logIn"})
+# Fields that try a password: each is charged to the client IP's sign-in budget, so a stolen session
+# cannot be used to guess the password behind it faster than logIn could.
+SIGN_IN_FIELDS = frozenset({"signUp", "logIn", "passwordChange", "accountDelete"})
 # Every this many values a response could hold cost one more request of the asker's budget.
 COST_PER_UNIT = 1000
 _PARSE_CACHE = 256

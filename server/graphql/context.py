@@ -45,6 +45,8 @@ class Context(BaseContext, kw_only=True):
     authorization: str | None = None
     connection_params: dict[str, Any] | None = None
     client_ip: str = "unknown"
+    # Labels the session a signUp/logIn starts ("Firefox on Linux"), shown in `sessions`.
+    user_agent: str | None = None
     # Headers the HTTP response should carry (rate-limit state); WebSocket messages have none.
     response_headers: dict[str, str] = msgspec.field(default_factory=dict)
     viewer_task: Any = None
@@ -52,7 +54,8 @@ class Context(BaseContext, kw_only=True):
 
     @classmethod
     def for_http(cls, request: Request[Any, Any, Any]) -> Context:
-        return cls(authorization=request.headers.get("authorization"), client_ip=client_ip(request.scope))
+        return cls(authorization=request.headers.get("authorization"), client_ip=client_ip(request.scope),
+                   user_agent=request.headers.get("user-agent"))
 
     @property
     def is_websocket(self) -> bool:
@@ -103,4 +106,11 @@ async def _none() -> None:
 
 async def context_getter(scope: Scope) -> Context:
     """The WebSocket context (Strawberry's controller asks for it once per connection)."""
-    return Context(client_ip=client_ip(scope))
+    return Context(client_ip=client_ip(scope), user_agent=_header(scope, b"user-agent"))
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None

@@ -10,18 +10,19 @@ from strawberry.types import Info
 
 from server.graphql.context import Context
 from server.graphql.errors import InvalidInputError, NotFoundError, StepLockedError, typed_errors
+from server.graphql.ids import parse_id
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.journal import service
 from server.journal.model import JournalRecord
 
 
-@strawberry.type
+@strawberry.type(description="A journal entry, private to its writer.")
 class JournalEntry:
     id: strawberry.ID
-    prompt: str | None
+    prompt: str | None = strawberry.field(description="The prompt answered, if any.")
     body: str
-    step_key: str | None
-    day: date
+    step_key: str | None = strawberry.field(description="The program step it was written for, if any.")
+    day: date = strawberry.field(description="The writer's local day when it was written; editing keeps it.")
     created_at: datetime
 
     @classmethod
@@ -36,8 +37,19 @@ class JournalEntryConnection:
     page_info: PageInfo
 
 
+@strawberry.type(description="A journal entry was deleted.")
+class JournalEntryDeleted:
+    id: strawberry.ID = strawberry.field(description="The deleted entry's id.")
+
+
 JournalEntryResult = Annotated[JournalEntry | InvalidInputError | NotFoundError | StepLockedError,
                                strawberry.union("JournalEntryResult")]
+JournalEntryUpdateResult = Annotated[JournalEntry | InvalidInputError | NotFoundError,
+                                     strawberry.union("JournalEntryUpdateResult",
+                                                      description="The edited entry, or why not.")]
+JournalEntryDeleteResult = Annotated[JournalEntryDeleted | NotFoundError,
+                                     strawberry.union("JournalEntryDeleteResult",
+                                                      description="The deleted entry's id, or NOT_FOUND.")]
 
 
 @strawberry.input
@@ -45,6 +57,13 @@ class JournalEntryCreateInput:
     body: str = strawberry.field(description=f"At most {service.BODY_MAX} characters.")
     prompt: str | None = strawberry.field(default=None, description="The prompt you answered, if any.")
     step_key: str | None = strawberry.field(default=None, description="The program step it was written for.")
+
+
+@strawberry.input(description="What to change in a journal entry; fields left out stay as they are.")
+class JournalEntryUpdateInput:
+    body: str | None = strawberry.field(default=None, description=f"The new text, at most {service.BODY_MAX} "
+                                                                  "characters.")
+    prompt: str | None = strawberry.field(default=None, description="The new prompt; an empty string removes it.")
 
 
 @strawberry.type
@@ -68,3 +87,25 @@ class JournalMutation:
         record = await service.create_entry(await info.context.require_viewer(), input.body, input.prompt,
                                             input.step_key)
         return JournalEntry.from_domain(record)
+
+    @strawberry.mutation(description="Edit one of your journal entries (its day and step stay). Program "
+                                     "requirements are recomputed in the background.")
+    @typed_errors
+    async def journal_entry_update(
+        self, info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entry to edit.")],
+        input: JournalEntryUpdateInput,
+    ) -> JournalEntryUpdateResult:
+        record = await service.update_entry(await info.context.require_viewer(), parse_id(id, "journal entry"),
+                                            input.body, input.prompt)
+        return JournalEntry.from_domain(record)
+
+    @strawberry.mutation(description="Delete one of your journal entries for good. Program requirements are "
+                                     "recomputed; a step already open never closes again.")
+    @typed_errors
+    async def journal_entry_delete(
+        self, info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The entry to delete.")],
+    ) -> JournalEntryDeleteResult:
+        record = await service.delete_entry(await info.context.require_viewer(), parse_id(id, "journal entry"))
+        return JournalEntryDeleted(id=strawberry.ID(str(record.id)))

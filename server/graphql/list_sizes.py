@@ -7,6 +7,7 @@ itself enforces (at most HABITS_MAX habits, the catalogue's size, a page's size.
 
 from __future__ import annotations
 
+from server.accounts.sessions import SESSIONS_MAX
 from server.achievements.catalogue import CATALOGUE
 from server.graphql.cost import SizeRule, argument, bounded_by, date_range, fixed, input_length
 from server.graphql.pagination import PAGE_DEFAULT, PAGE_MAX
@@ -20,6 +21,7 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     # As many as the asker has (the door looks it up when the schema's bound would refuse).
     ("Query", "habits"): bounded_by("habits", HABITS_MAX),
     ("Query", "apiTokens"): fixed(100),
+    ("Query", "sessions"): fixed(SESSIONS_MAX),
     ("Query", "achievements"): fixed(len(CATALOGUE)),
     ("Query", "pauses"): fixed(PAUSES_MAX),
     ("Mutation", "habitsReorder"): bounded_by("habits", HABITS_MAX),

@@ -89,7 +89,7 @@ class ConfidenceChanged:
 Event = Annotated[AchievementUnlocked | StepUnlocked | ConfidenceChanged, strawberry.union("Event")]
 
 
-def event_from(event: live_events.LiveEvent) -> AchievementUnlocked | StepUnlocked | ConfidenceChanged:
+def event_from(event: live_events.ClientEvent) -> AchievementUnlocked | StepUnlocked | ConfidenceChanged:
     match event:
         case live_events.AchievementUnlocked(key=key, title=title, at=at):
             return AchievementUnlocked(key=key, title=title, at=at)
@@ -134,7 +134,7 @@ class Subscription:
                 current = await info.context.viewer()
                 if current is None or current.token_id != viewer.token_id:
                     raise ApiError(ErrorCode.UNAUTHENTICATED, "the token was revoked or has expired; sign in again")
-                if event is not None:
+                if event is not None and not isinstance(event, live_events.TokensRevoked):
                     yield event_from(event)
         except live.TooManySubscriptions:
             raise ApiError(ErrorCode.RATE_LIMITED, f"You already have {SUBSCRIPTIONS_MAX} live subscriptions open; "

@@ -36,3 +36,18 @@ async def page(owner: UUID, after: tuple[datetime, UUID] | None, limit: int) -> 
 async def activity(owner: UUID) -> list[tuple[date, str | None]]:
     rows = await T.select(T.day, T.step_key).where(T.owner == owner)
     return [(r["day"], r["step_key"]) for r in rows]
+
+
+async def get(owner: UUID, entry_id: UUID) -> JournalRecord | None:
+    row = await T.select().where((T.owner == owner) & (T.id == entry_id)).first()
+    return _record(row) if row else None
+
+
+async def update(owner: UUID, entry_id: UUID, values: dict[str, Any]) -> JournalRecord | None:
+    columns = {getattr(T, name): value for name, value in values.items()}
+    rows = await T.update(columns).where((T.owner == owner) & (T.id == entry_id)).returning(*T.all_columns())
+    return _record(rows[0]) if rows else None
+
+
+async def delete(owner: UUID, entry_id: UUID) -> bool:
+    return bool(await T.delete().where((T.owner == owner) & (T.id == entry_id)).returning(T.id))

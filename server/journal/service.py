@@ -1,4 +1,6 @@
-"""Journal use cases: write an entry (marks derived state stale), read your own entries."""
+"""Journal use cases: write, edit and delete an entry (each marks derived state stale: program
+requirements count entries), read your own entries. Deleting an entry never re-locks a step: unlocks
+are recorded and never revoked (server/program/unlocking.py)."""
 
 from __future__ import annotations
 
@@ -17,15 +19,25 @@ PROMPT_MAX = 500
 BODY_MAX = 20_000
 
 
-async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: str | None) -> JournalRecord:
+def _body(body: str) -> str:
     body = body.strip()
     if not body:
         raise invalid("body", "write something first")
     if len(body) > BODY_MAX:
         raise invalid("body", f"an entry can hold at most {BODY_MAX} characters")
+    return body
+
+
+def _prompt(prompt: str | None) -> str | None:
     prompt = (prompt or "").strip() or None
     if prompt and len(prompt) > PROMPT_MAX:
         raise invalid("prompt", f"a prompt can hold at most {PROMPT_MAX} characters")
+    return prompt
+
+
+async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: str | None) -> JournalRecord:
+    body = _body(body)
+    prompt = _prompt(prompt)
     if step_key is not None:
         if find_step(step_key) is None:
             raise not_found("step")
@@ -40,3 +52,31 @@ async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: 
 
 async def page(viewer: Viewer, after: tuple[datetime, UUID] | None, limit: int) -> list[JournalRecord]:
     return await repository.page(viewer.account.id, after, limit)
+
+
+async def update_entry(viewer: Viewer, entry_id: UUID, body: str | None, prompt: str | None,
+                       clear_prompt: bool = False) -> JournalRecord:
+    """Edit an entry's body and/or prompt; its day and step stay (it was written then, for that step)."""
+    values: dict[str, object] = {}
+    if body is not None:
+        values["body"] = _body(body)
+    if prompt is not None or clear_prompt:
+        values["prompt"] = _prompt(prompt)
+    async with write_transaction() as uow:
+        record = (await repository.update(viewer.account.id, entry_id, values) if values
+                  else await repository.get(viewer.account.id, entry_id))
+        if record is None:
+            raise not_found("journal entry")
+        if values:
+            uow.mark_stale(viewer.account.id)
+    return record
+
+
+async def delete_entry(viewer: Viewer, entry_id: UUID) -> JournalRecord:
+    """Delete an entry; requirements counting entries are recomputed, and no step already open closes."""
+    async with write_transaction() as uow:
+        record = await repository.get(viewer.account.id, entry_id)
+        if record is None or not await repository.delete(viewer.account.id, entry_id):
+            raise not_found("journal entry")
+        uow.mark_stale(viewer.account.id)
+    return record

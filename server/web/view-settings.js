@@ -1,11 +1,13 @@
-// Settings: profile (name, time zone, day start), personal access tokens, and your data in Loop Habit
-// Tracker's format (download an export; import one, all or nothing).
+// Settings: profile (name, time zone, day start), personal access tokens, your data in Loop Habit
+// Tracker's format (download an export; import one, all or nothing), and owning your account
+// (password, sessions, deletion: settings-account.js).
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
+import { SESSIONS, passwordSection, sessionsSection, deleteSection } from "./settings-account.js";
 
 const SETTINGS = `query Settings { me { email displayName timezone dayStartHour createdAt }
-  apiTokens { id name scopes createdAt } }`;
+  apiTokens { id name scopes createdAt } ${SESSIONS} }`;
 const UPDATE = `mutation Profile($input: ProfileUpdateInput!) { profileUpdate(input: $input) {
   ${errorFields("InvalidInputError")} ... on User { displayName timezone dayStartHour today } } }`;
 const CREATE = `mutation Token($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) {
@@ -243,15 +245,16 @@ export async function render(root, { app }) {
     h("div", { class: "card" }, [1, 2, 3].map(() => h("span", { class: "skeleton line w80" }))));
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Settings")), skeleton);
   const data = await gql(SETTINGS);
-  const logout = h("button", { type: "button", class: "button ghost" }, "Log out");
-  logout.addEventListener("click", async () => {
-    try { await gql("mutation { logOut }"); } catch { /* already gone */ }
-    app.signOut();
-  });
+  const sessions = sessionsSection(data.sessions, app);
+  const password = passwordSection();
+  // A password change signs the other sessions out: show the list as it now is.
+  password.addEventListener("sessions-changed", () => { sessions.refresh().catch(() => {}); });
   skeleton.replaceWith(h("div", { class: "settings-grid" },
     h("section", { class: "card" }, profileForm(data.me, app)),
     tokensSection(data.apiTokens),
     loopSection(),
-    h("section", { class: "card" }, h("h2", {}, "Session"), h("p", { class: "muted small" }, "Log out of this browser."), logout)));
+    password,
+    sessions,
+    deleteSection(app)));
   return {};
 }

@@ -60,6 +60,7 @@ class Owner:
     journal_id: str
     skipped_day: str
     pause_id: str
+    session_id: str
     marks: list[str] = field(default_factory=list)
 
 
@@ -116,6 +117,12 @@ PROBES: dict[str, Probe] = {
                                             "input: {habitIds: [$h], from: $d, to: $d}"),
                                   lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),
     "Mutation.pauseDelete": Probe(_mutation("pauseDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.pause_id}),
+    "Mutation.sessionRevoke": Probe(_mutation("sessionRevoke", "$id: ID!", "id: $id"), lambda o: {"id": o.session_id}),
+    "Mutation.journalEntryUpdate": Probe(
+        _mutation("journalEntryUpdate", "$id: ID!", 'id: $id, input: {body: "stolen"}'),
+        lambda o: {"id": o.journal_id}),
+    "Mutation.journalEntryDelete": Probe(_mutation("journalEntryDelete", "$id: ID!", "id: $id"),
+                                         lambda o: {"id": o.journal_id}),
     "Mutation.checkInsImport": Probe(
         lambda _o: """mutation($h: ID!, $at: DateTime!) { checkInsImport(input: {rows: [{habitId: $h, occurredAt: $at}],
           skips: []}) { __typename ... on Error { code }
@@ -131,6 +138,7 @@ MUTATION_ARGUMENTS: dict[str, dict[str, Any]] = {
 OWNER_SNAPSHOT = """{
   me { id email displayName timezone dayStartHour createdAt }
   apiTokens { id name scopes createdAt revokedAt }
+  sessions { id createdAt userAgent current }
   habits(includeArchived: true) {
     id name category kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
     currentStreak longestStreak streakUnit strength freezesHeld
@@ -172,12 +180,13 @@ async def make_owner(api: Api) -> Owner:
     created = await api.data(f'mutation {{ apiTokenCreate(input: {{name: "secret-token-{mark}", scopes: [WRITE]}}) '
                              "{ ... on ApiTokenCreated { secret apiToken { id } } } }")
     token = created["apiTokenCreate"]
+    session = next(s["id"] for s in (await api.data("{ sessions { id current } }"))["sessions"] if s["current"])
     owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
                   journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped,
-                  pause_id=pause["pauseCreate"]["id"])
+                  pause_id=pause["pauseCreate"]["id"], session_id=session)
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
-                   owner.journal_id, owner.token, owner.pause_id]
+                   owner.journal_id, owner.token, owner.pause_id, owner.session_id]
     return owner
 
 
@@ -314,7 +323,8 @@ async def test_every_mutation_by_a_stranger_leaves_the_owner_unchanged(api: Api)
     before = await owner_snapshot(api, owner)
     await make_owner(api)
     assert SCHEMA.mutation_type is not None
-    names = sorted(SCHEMA.mutation_type.fields, key=lambda n: n == "logOut")  # log out last
+    # ending the stranger's own sessions last, so every other mutation runs signed in
+    names = sorted(SCHEMA.mutation_type.fields, key=lambda n: n in ("logOut", "logOutEverywhere"))
     for name in names:
         probe = PROBES.get(f"Mutation.{name}")
         if probe is not None:

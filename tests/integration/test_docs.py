@@ -108,3 +108,6 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     assert outputs[11].splitlines()[1] == '[{"name":"Read","position":0},{"name":"Walk","position":1}]'
     assert [p["reason"] for p in server.graphql("{ pauses { reason habits { id } } }", token=token)["pauses"]] == [
         "holiday"]
+    # the account's one session (its sign-up), then none, and the personal access token still answers
+    lines = outputs[12].splitlines()
+    assert (len(lines), json.loads(lines[0])["current"], lines[1:]) == (3, False, ["true", "0"])

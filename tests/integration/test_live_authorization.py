@@ -161,3 +161,23 @@ async def test_a_logged_out_or_expired_session_gets_no_further_event(server: Ser
             assert seen and seen[0]["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", seen
             assert seen[-1]["type"] == "complete", seen
     assert other_session
+
+
+async def test_a_password_change_and_an_account_deletion_end_open_subscriptions_at_once(server: Server) -> None:
+    email, session, _ = await user(server)
+    second = await gql(server, 'mutation($e: String!) { logIn(input: {email: $e, password: "long enough pw"}) '
+                               "{ ... on AuthPayload { token } } }", e=email)
+    async with subscribed(server, session) as mine, subscribed(server, second["logIn"]["token"]) as other:
+        changed = await gql(server, 'mutation { passwordChange(input: {currentPassword: "long enough pw", '
+                                    'newPassword: "a new long one"}) { __typename } }', session)
+        assert changed["passwordChange"]["__typename"] == "PasswordChanged"
+        # no event is published: the other session's subscription ends well before its 30 s re-check
+        ended = await messages(other, within=5.0)
+        assert ended and ended[0]["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", ended
+        assert ended[-1]["type"] == "complete", ended
+        assert await messages(mine, within=0.5) == []  # this session's goes on
+        deleted = await gql(server, 'mutation { accountDelete(input: {password: "a new long one"}) { __typename } }',
+                            session)
+        assert deleted["accountDelete"]["__typename"] == "AccountDeleted"
+        gone = await messages(mine, within=5.0)
+        assert gone and gone[0]["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", gone

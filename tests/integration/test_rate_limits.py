@@ -19,6 +19,7 @@ from server import clock
 from server.app import create_app
 from server.ratelimit import RateLimiter, SharedCounter, decide, ip_bucket
 from server.settings import get_settings
+from tests import factories
 
 LOG_IN = 'mutation { logIn(input: {email: "nobody@example.com", password: "wrong password"}) { __typename } }'
 SIGN_UP = """mutation($e: String!) { signUp(input: {email: $e, password: "long enough pw"}) {
@@ -104,6 +105,21 @@ async def test_sign_in_attempts_are_limited_per_ip(limited_app, window_start: fl
     assert [r.status_code for r in (first, second, third)] == [200, 200, 429]
     assert third.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert aliased.status_code == 429  # three attempts in one request count three times
+
+
+async def test_password_guesses_through_a_session_spend_the_same_sign_in_budget(  # type: ignore[no-untyped-def]
+        limited_app, window_start: float) -> None:
+    me = await factories.user()
+    auth = {"Authorization": f"Bearer {me.token}"}
+    async with client(limited_app, "198.51.100.30") as http:
+        change = await http.post("/graphql", headers=auth, json={"query": 'mutation { passwordChange(input: '
+                                 '{currentPassword: "guess one", newPassword: "whatever long"}) { __typename } }'})
+        delete = await http.post("/graphql", headers=auth, json={"query": 'mutation { accountDelete(input: '
+                                 '{password: "guess two"}) { __typename } }'})
+        log_in = await http.post("/graphql", json={"query": LOG_IN})
+    assert [r.json()["data"][k]["__typename"] for r, k in ((change, "passwordChange"), (delete, "accountDelete"))
+            ] == ["InvalidCredentialsError"] * 2
+    assert log_in.status_code == 429  # the third attempt from this address, whichever field made it
 
 
 async def test_a_body_the_parser_refuses_never_runs_past_an_exhausted_budget(limited_app, window_start: float) -> None:  # type: ignore[no-untyped-def]

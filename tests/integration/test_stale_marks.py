@@ -62,8 +62,12 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
     "pauseCreate": lambda s: ("mutation($h: ID!, $d: Date!) { pauseCreate(input: {habitIds: [$h], from: $d, "
                               "to: $d}) { __typename ... on Pause { id } } }", {"h": s["habit"], "d": _yesterday()}),
     "pauseDelete": lambda s: ("mutation($id: ID!) { pauseDelete(id: $id) { __typename } }", {"id": s["pause"]}),
-    "journalEntryCreate": lambda s: ('mutation { journalEntryCreate(input: {body: "a good day"}) { __typename } }',
-                                     {}),
+    "journalEntryCreate": lambda s: ('mutation { journalEntryCreate(input: {body: "a good day"}) '
+                                     "{ __typename ... on JournalEntry { id } } }", {}),
+    "journalEntryUpdate": lambda s: ('mutation($id: ID!) { journalEntryUpdate(id: $id, input: {body: "a fine day"}) '
+                                     "{ __typename } }", {"id": s["journal"]}),
+    "journalEntryDelete": lambda s: ("mutation($id: ID!) { journalEntryDelete(id: $id) { __typename } }",
+                                     {"id": s["journal"]}),
     "starterKitAdopt": lambda s: ('mutation { starterKitAdopt(stepKey: "awareness") { __typename } }', {}),
     "checkInsImport": lambda s: ("mutation($h: ID!, $at: DateTime!) { checkInsImport(input: {rows: "
                                  "[{habitId: $h, occurredAt: $at}]}) { __typename } }",
@@ -76,13 +80,16 @@ CHANGES_DERIVED_STATE: dict[str, Step] = {
 }
 SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habit", "habitCheckIn": "CheckIn",
            "checkInUndo": "CheckIn", "habitSkip": "Habit", "habitUnskip": "Habit", "habitArchive": "Habit",
-           "habitRestore": "Habit", "pauseCreate": "Pause",
-           "pauseDelete": "PauseDeleted", "journalEntryCreate": "JournalEntry", "starterKitAdopt": "StarterKitAdopted",
+           "habitRestore": "Habit", "pauseCreate": "Pause", "pauseDelete": "PauseDeleted",
+           "journalEntryCreate": "JournalEntry",
+           "journalEntryUpdate": "JournalEntry", "journalEntryDelete": "JournalEntryDeleted",
+           "starterKitAdopt": "StarterKitAdopted",
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
            "loopImport": "LoopImportReport", "habitDelete": "HabitDeleted"}
-# Sessions, tokens and sign-up change nothing derived state is computed from.
-# The order of habits feeds nothing derived either.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "habitsReorder"}
+# Sessions, tokens, passwords and sign-up change nothing derived state is computed from; a deleted
+# account has no derived state left to follow. The order of habits feeds nothing derived either.
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "passwordChange",
+                        "sessionRevoke", "logOutEverywhere", "accountDelete", "habitsReorder"}
 
 
 def test_every_mutation_is_classified() -> None:
@@ -115,6 +122,8 @@ async def test_each_change_marks_the_user_stale_and_queues_their_recompute(api: 
                 state["check_in"] = out["id"]
             if name == "pauseCreate":
                 state["pause"] = out["id"]
+            if name == "journalEntryCreate":
+                state["journal"] = out["id"]
             # then the user is stale, one version later, and their recompute is queued
             after, derived_after, marked = await versions(uid)
             assert (after, derived_after, marked) == (before + 1, derived, True), name
@@ -134,7 +143,15 @@ async def test_sessions_and_tokens_leave_derived_state_alone(api: Api) -> None:
                        {"id": created["apiTokenCreate"]["apiToken"]["id"]})
         await api.data("mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) "
                        "{ __typename } }", {"e": me.email, "p": me.password}, token=None)
-        await api.data("mutation { logOut }")
+        changed = await api.data('mutation($p: String!) { passwordChange(input: {currentPassword: $p, '
+                                 'newPassword: "another password"}) { __typename } }', {"p": me.password})
+        assert changed["passwordChange"]["__typename"] == "PasswordChanged"
+        other = (await api.data('mutation($e: String!) { logIn(input: {email: $e, password: "another password"}) '
+                                "{ ... on AuthPayload { token } } }", {"e": me.email}, token=None))["logIn"]["token"]
+        sessions = (await api.data("{ sessions { id current } }", token=other))["sessions"]
+        await api.data("mutation($id: ID!) { sessionRevoke(id: $id) { __typename } }",
+                       {"id": next(s["id"] for s in sessions if not s["current"])}, token=other)
+        await api.data("mutation { logOutEverywhere }", token=other)
         await api.sign_up()  # someone else, through the mutation under test
         assert await versions(uid) == before
         assert await pool_of(engine).queued_jobs() == []
