@@ -65,7 +65,7 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
         env.pop(key, None)
     examples = blocks()
     assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "crontab",
-                                              "json", "sh", "sh"]
+                                              "json", "sh", "sh", "sh"]
     outputs: list[str] = []
     walks_before_cron = 0
     for index, (kind, code) in enumerate(examples):
