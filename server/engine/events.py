@@ -38,10 +38,19 @@ class ConfidenceChanged:
     at: datetime
 
 
-LiveEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """A habit's reminder came due (ids as strings: the subscriber loads what it shows, scoped to its user)."""
+
+    habit_id: str
+    reminder_id: str
+    due_at: datetime
+
+
+LiveEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged | ReminderDue
 
 _TYPES: Final[dict[str, type[LiveEvent]]] = {
-    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged)}
+    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged, ReminderDue)}
 # Each type's fields and the Python types a field may hold (`float | None` gives float and NoneType).
 _FIELDS: Final[dict[str, dict[str, tuple[Any, ...]]]] = {
     name: {f: typing.get_args(hint) or (hint,) for f, hint in typing.get_type_hints(cls).items()}

@@ -76,7 +76,9 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
            "loopImport": "LoopImportReport"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke",
+                        # reminders and push subscriptions: no score, streak or unlock reads them
+                        "reminderSet", "reminderDelete", "pushSubscriptionAdd", "pushSubscriptionRemove"}
 
 
 def test_every_mutation_is_classified() -> None:
