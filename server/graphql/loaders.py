@@ -15,7 +15,7 @@ from server.habits import queries
 from server.habits.model import HabitLog, HabitSummary
 from server.habits.records import CheckInRecord, HabitRecord
 from server.habits.summary import summarize
-from server.reminders import repository as reminders
+from server.reminders import queries as reminders
 from server.reminders.records import ReminderRecord
 
 

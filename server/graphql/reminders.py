@@ -13,9 +13,8 @@ from server.engine import events as live_events
 from server.graphql.context import Context
 from server.graphql.errors import InvalidInputError, NotFoundError, OutOfRangeError, typed_errors
 from server.graphql.ids import parse_id
-from server.habits import repository as habits
 from server.habits.records import HabitRecord
-from server.reminders import repository, service, vapid
+from server.reminders import queries, service, vapid
 from server.reminders.records import PushSubscriptionRecord, ReminderRecord
 from server.reminders.timing import format_time
 from server.settings import get_settings
@@ -36,6 +35,8 @@ class Reminder:
                                              "gap; a repeated time on a fall-back day fires once.")
     weekdays: list[int] = strawberry.field(description="ISO weekdays (1 = Monday ... 7 = Sunday) of the habit days "
                                                        "it fires on; the habit's scheduled days unless chosen.")
+    follows_habit: bool = strawberry.field(description="true when no weekdays were chosen: `weekdays` are the "
+                                                       "habit's scheduled days, and follow a change of its schedule.")
     enabled: bool = strawberry.field(description="false: kept, but never fires.")
     next_due_at: datetime | None = strawberry.field(description="When the service next looks at it (null when "
                                                                 "disabled); it fires then if the habit is still "
@@ -44,7 +45,8 @@ class Reminder:
     @classmethod
     def from_domain(cls, reminder: ReminderRecord, habit: HabitRecord) -> Reminder:
         return cls(id=strawberry.ID(str(reminder.id)), time=format_time(reminder.time),
-                   weekdays=list(service.effective_weekdays(reminder, habit)), enabled=reminder.enabled,
+                   weekdays=list(service.effective_weekdays(reminder, habit)), follows_habit=not reminder.weekdays,
+                   enabled=reminder.enabled,
                    next_due_at=reminder.next_due_at)
 
 
@@ -67,10 +69,10 @@ async def reminder_due(owner: UUID, event: live_events.ReminderDue) -> ReminderD
     """The GraphQL event for a live one, read for its owner; None when the reminder is gone meanwhile."""
     from server.graphql.habits import Habit
 
-    habit = await habits.get_habit(owner, UUID(event.habit_id))
-    reminder = await repository.get(owner, UUID(event.reminder_id))
-    if habit is None or reminder is None:
+    found = await queries.with_habit(owner, UUID(event.reminder_id), UUID(event.habit_id))
+    if found is None:
         return None
+    reminder, habit = found
     return ReminderDue(habit=Habit.from_domain(habit), reminder=Reminder.from_domain(reminder, habit),
                        due_at=event.due_at)
 
@@ -154,10 +156,9 @@ class ReminderMutation:
     ) -> ReminderResult:
         viewer = await info.context.require_viewer()
         habit = parse_id(habit_id, "habit")
-        reminder = await service.set_reminder(viewer, habit, parse_id(input.id, "reminder") if input.id else None,
-                                              input.time, input.weekdays, input.enabled)
-        record = await habits.get_habit(viewer.account.id, habit)
-        assert record is not None
+        reminder, record = await service.set_reminder(
+            viewer, habit, parse_id(input.id, "reminder") if input.id else None, input.time, input.weekdays,
+            input.enabled)
         return Reminder.from_domain(reminder, record)
 
     @strawberry.mutation(description="Delete a reminder.")
@@ -167,9 +168,7 @@ class ReminderMutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="The reminder to delete.")],
     ) -> ReminderDeleteResult:
         viewer = await info.context.require_viewer()
-        reminder = await service.delete_reminder(viewer, parse_id(id, "reminder"))
-        habit = await habits.get_habit(viewer.account.id, reminder.habit_id)
-        assert habit is not None
+        reminder, habit = await service.delete_reminder(viewer, parse_id(id, "reminder"))
         return Reminder.from_domain(reminder, habit)
 
     @strawberry.mutation(description="Receive reminders in this browser by Web Push (subscribing again replaces "

@@ -61,7 +61,7 @@ def _weekdays(weekdays: Sequence[int] | None) -> tuple[int, ...]:
 
 
 async def set_reminder(viewer: Viewer, habit_id: UUID, reminder_id: UUID | None, at: str,
-                       weekdays: Sequence[int] | None, enabled: bool) -> ReminderRecord:
+                       weekdays: Sequence[int] | None, enabled: bool) -> tuple[ReminderRecord, HabitRecord]:
     """Create a reminder, or replace an existing one's time, weekdays and switch (`reminder_id`)."""
     try:
         time = parse_time(at)
@@ -71,7 +71,8 @@ async def set_reminder(viewer: Viewer, habit_id: UUID, reminder_id: UUID | None,
     account = viewer.account
     now = clock.now()
     async with write_transaction():
-        if await habits.get_habit(account.id, habit_id) is None:
+        habit = await habits.get_habit(account.id, habit_id)
+        if habit is None:
             raise not_found("habit")
         if reminder_id is None:
             if await repository.count_for_habit(habit_id) >= REMINDERS_PER_HABIT:
@@ -93,16 +94,18 @@ async def set_reminder(viewer: Viewer, habit_id: UUID, reminder_id: UUID | None,
                 "next_due_at": nxt.at if nxt else None, "next_due_day": nxt.day if nxt else None})
     saved = await repository.get(account.id, reminder_id)
     assert saved is not None
-    return saved
+    return saved, habit
 
 
-async def delete_reminder(viewer: Viewer, reminder_id: UUID) -> ReminderRecord:
+async def delete_reminder(viewer: Viewer, reminder_id: UUID) -> tuple[ReminderRecord, HabitRecord]:
+    """Delete one of the viewer's reminders; answers it as it was, with its habit."""
     async with write_transaction():
         reminder = await repository.get(viewer.account.id, reminder_id)
-        if reminder is None:
+        habit = await habits.get_habit(viewer.account.id, reminder.habit_id) if reminder else None
+        if reminder is None or habit is None:
             raise not_found("reminder")
         await repository.delete(reminder_id)
-    return reminder
+    return reminder, habit
 
 
 async def reschedule_owner(account: Account, now: datetime) -> None:

@@ -27,7 +27,7 @@ async def test_two_workers_deliver_a_due_reminder_once_per_channel() -> None:
     walk = await factories.habit(me, "Walk", start_date=date(2026, 1, 1))
     # Monday 12 January 2026, 07:29:30 Berlin: the reminder is due in 30 s
     clock.travel(datetime(2026, 1, 12, 6, 29, 30, tzinfo=UTC) - datetime.now(UTC))
-    reminder = await service.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
+    reminder, _ = await service.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
     phone = push_service.browser("phone").as_input()
     await service.add_push_subscription(me.viewer, phone["endpoint"], phone["p256dh"], phone["auth"], "phone")
     heard: list[LiveEvent] = []

@@ -190,4 +190,4 @@ async def test_done_skipped_and_late_days_do_not_fire(monday: datetime) -> None:
 async def _remind(user: factories.User, habit_id: UUID, time: str) -> UUID:
     from server.reminders import service
 
-    return (await service.set_reminder(user.viewer, habit_id, None, time, None, True)).id
+    return (await service.set_reminder(user.viewer, habit_id, None, time, None, True))[0].id

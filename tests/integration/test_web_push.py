@@ -82,7 +82,7 @@ def test_loopback_private_and_plain_http_endpoints_are_refused_by_default() -> N
 async def test_a_due_reminder_is_pushed_encrypted_and_signed(push_service: PushService, monday: None) -> None:
     me = await factories.user(timezone="Europe/Berlin")
     walk = await factories.habit(me, "Walk", start_date=date(2026, 1, 1))
-    reminder = await service.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
+    reminder, _ = await service.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
     phone, laptop = push_service.browser("phone"), push_service.browser("laptop")
     for browser in (phone, laptop):
         i = browser.as_input()

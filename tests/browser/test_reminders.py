@@ -1,0 +1,53 @@
+"""Reminders on the dashboard: set on a habit's page; the service worker registered on load, holding the
+session for its "Done" action, and no permission asked until the user presses the button."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Pages, gql, sign_up
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install -e '.[test]')").expect
+
+CREATE_HABIT = """mutation($i: HabitCreateInput!) { habitCreate(input: $i) { ... on Habit { id } } }"""
+SW_TOKEN = "caches.open('comeback-sw').then((c) => c.match('/__sw/token')).then((r) => (r ? r.text() : null))"
+
+
+def test_reminders_are_set_on_the_habit_page_and_the_service_worker_is_registered(pages: Pages, server: str) -> None:
+    token = sign_up(server)
+    habit = gql(server, CREATE_HABIT, {"i": {"name": "Lift", "category": "WORKOUT",
+                                             "schedule": {"period": "WEEKDAYS", "weekdays": [1, 3, 5]}}}, token)
+    habit_id = habit["data"]["habitCreate"]["id"]
+    page = pages.open(token=token, route=f"habit/{habit_id}")
+
+    # the service worker is registered and active at the site's root, without asking anything
+    script = page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.scriptURL)")
+    assert script == f"{server}/sw.js"
+    assert page.evaluate("Notification.permission") == "default"
+    # it holds the session for the notification's Done action (handed over by the page)
+    page.wait_for_function(f"{SW_TOKEN}.then((t) => t === {token!r})")
+    expect(page.get_by_role("button", name="Get reminders in this browser")).to_be_visible()
+
+    section = page.locator(".reminders")
+    section.get_by_label("Time").fill("07:30")
+    section.get_by_role("button", name="Add reminder").click()
+    expect(section.locator(".reminder-item")).to_have_count(1)
+    expect(section.locator(".reminder-item")).to_contain_text("07:30 Mon, Wed, Fri")
+
+    section.get_by_label("Time").fill("19:45")
+    section.locator(".day-check", has_text="Sat").locator("input").check()
+    section.get_by_role("button", name="Add reminder").click()
+    expect(section.locator(".reminder-item")).to_have_count(2)
+    expect(section.locator(".reminder-item").nth(1)).to_contain_text("19:45 Sat")
+
+    # switched off: kept, shown as off
+    section.get_by_label("Reminder at 07:30 on").uncheck()
+    expect(section.locator(".reminder-item").first).to_contain_text("off")
+    stored = gql(server, "query($id: ID!) { habit(id: $id) { reminders { time weekdays followsHabit enabled } } }",
+                 {"id": habit_id}, token)["data"]["habit"]["reminders"]
+    assert stored == [{"time": "07:30", "weekdays": [1, 3, 5], "followsHabit": True, "enabled": False},
+                      {"time": "19:45", "weekdays": [6], "followsHabit": False, "enabled": True}]
+
+    # logging out makes the service worker forget the session
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_function(f"{SW_TOKEN}.then((t) => t === null)")
