@@ -191,3 +191,23 @@ async def _remind(user: factories.User, habit_id: UUID, time: str) -> UUID:
     from server.reminders import service
 
     return (await service.set_reminder(user.viewer, habit_id, None, time, None, True))[0].id
+
+
+async def test_reminders_of_many_habits_cost_one_query(api: Api) -> None:
+    from server.database import count_queries
+
+    me = await factories.user()
+    api.as_user(me)
+
+    async def count(n: int) -> int:
+        for i in range(n):
+            habit = await factories.habit(me, f"Habit {i}-{n}")
+            await _remind(me, habit.id, "07:30")
+            await _remind(me, habit.id, "21:00")
+        with count_queries() as counter:
+            data = await api.data("{ habits { id reminders { id time weekdays followsHabit enabled } } }")
+        assert all(len(h["reminders"]) == 2 for h in data["habits"])
+        return counter.count
+
+    # token look-up, habit list, every habit's reminders
+    assert await count(2) == await count(10) == 3
