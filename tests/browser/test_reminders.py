@@ -3,6 +3,10 @@ session for its "Done" action, and no permission asked until the user presses th
 
 from __future__ import annotations
 
+import json
+import time
+from typing import Any
+
 import pytest
 
 from tests.browser.conftest import Pages, gql, sign_up
@@ -51,3 +55,51 @@ def test_reminders_are_set_on_the_habit_page_and_the_service_worker_is_registere
     # logging out makes the service worker forget the session
     page.get_by_role("button", name="Log out").click()
     page.wait_for_function(f"{SW_TOKEN}.then((t) => t === null)")
+
+
+def test_a_pushed_reminder_shows_a_notification_with_a_done_action(pages: Pages, server: str) -> None:
+    token = sign_up(server)
+    habit = gql(server, CREATE_HABIT, {"i": {"name": "Stretch", "category": "WORKOUT", "schedule": {"period": "DAILY"},
+                                             "question": "Did you stretch?"}}, token)
+    habit_id = habit["data"]["habitCreate"]["id"]
+    page = pages.open(token=token, route=f"habit/{habit_id}")
+    page.context.grant_permissions(["notifications"], origin=server)
+    page.evaluate("navigator.serviceWorker.ready")
+
+    # A push message delivered to the service worker as the push service would (Chromium's DevTools
+    # protocol; this Chromium cannot reach a real push service), with the body the service sends.
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    message = {"type": "ReminderDue", "habitId": habit_id, "reminderId": "r-1", "dueAt": "2026-01-12T06:30:00+00:00",
+               "title": "Stretch", "body": "Did you stretch?"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": server + "/", "registrationId":
+             registrations[0]["registrationId"], "data": json.dumps(message)})
+
+    shown = page.wait_for_function("""navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) =>
+        list.length ? list.map((n) => ({title: n.title, body: n.body, tag: n.tag,
+        actions: n.actions.map((a) => a.action), data: n.data})) : null)""").json_value()
+    assert shown == [{"title": "Stretch", "body": "Did you stretch?", "tag": "reminder-r-1", "actions": ["done"],
+                      "data": message}]
+
+
+def test_settings_lists_the_browsers_receiving_push_and_removes_one(pages: Pages, server: str) -> None:
+    token = sign_up(server)
+    key = "B" + "A" * 86  # a well-formed P-256 point (65 bytes from 0x04); this push service is never reached
+    for name in ("Phone browser", "Laptop browser"):
+        added = gql(server, "mutation($i: PushSubscriptionInput!) { pushSubscriptionAdd(input: $i) { __typename } }",
+                    {"i": {"endpoint": f"https://push.example.com/{name.split()[0].lower()}", "p256dh": key,
+                           "auth": "A" * 22, "userAgent": name}}, token)
+        assert added["data"]["pushSubscriptionAdd"]["__typename"] == "PushSubscription"
+    page = pages.open(token=token, route="settings")
+    devices = page.locator(".device")
+    expect(devices).to_have_count(2)
+    devices.filter(has_text="Phone browser").get_by_role("button", name="Remove").click()
+    expect(devices).to_have_count(1)
+    expect(devices.first).to_contain_text("Laptop browser")
+    left = gql(server, "{ pushSubscriptions { userAgent } }", token=token)["data"]["pushSubscriptions"]
+    assert left == [{"userAgent": "Laptop browser"}]
