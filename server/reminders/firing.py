@@ -50,17 +50,27 @@ class Report:
     fired: int = 0  # reminders that reached at least one channel through this call
     skipped: int = 0  # due, but the habit was settled (done, skipped, not due) or too late
     moved: int = 0  # rescheduled without firing (a profile change), or taken by another worker
+    failed: int = 0  # rolled back by an error: still due, tried again on the next round
     pushes: dict[str, int] = field(default_factory=dict)
 
 
 async def fire_due(now: datetime, publish: Publish) -> Report:
-    """Fire every reminder due at `now`, in batches, until none is left."""
+    """Fire every reminder due at `now`, in batches, until none is left. One reminder's failure (its
+    transaction rolled back: nothing claimed, nothing moved) leaves it due for the next round and
+    stops no other reminder."""
     report = Report()
     while True:
         batch = await repository.due(now, BATCH)
+        failed = 0
         for reminder in batch:
-            await _fire_one(reminder, now, publish, report)
-        if len(batch) < BATCH:
+            try:
+                await _fire_one(reminder, now, publish, report)
+            except Exception:
+                failed += 1
+                log.exception("reminder %s could not fire; the next round tries again", reminder.id)
+        report.failed += failed
+        # A full batch that failed whole would come back the same: the next round tries it again.
+        if len(batch) < BATCH or failed == len(batch):
             return report
 
 

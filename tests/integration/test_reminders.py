@@ -211,3 +211,36 @@ async def test_reminders_of_many_habits_cost_one_query(api: Api) -> None:
 
     # token look-up, habit list, every habit's reminders
     assert await count(2) == await count(10) == 3
+
+
+async def test_a_firing_that_fails_before_its_commit_is_retried_and_delivered_once(
+        monday: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
+    me = await factories.user(timezone="Europe/Berlin")
+    walk = await factories.habit(me, "Walk", start_date=date(2026, 1, 1))
+    read = await factories.habit(me, "Read", start_date=date(2026, 1, 1))
+    broken = await _remind(me, walk.id, "07:30")
+    await _remind(me, read.id, "07:30")
+    claim = repository.claim_deliveries
+
+    async def crash_once(reminder: Any, *args: Any) -> list[str]:
+        if reminder.id == broken:
+            monkeypatch.setattr(repository, "claim_deliveries", claim)
+            raise ConnectionError("the database went away mid-transaction")
+        return await claim(reminder, *args)
+
+    monkeypatch.setattr(repository, "claim_deliveries", crash_once)
+    heard = Heard()
+    at(datetime(2026, 1, 12, 6, 30, 5, tzinfo=UTC))
+
+    first = await firing.fire_due(clock.now(), heard)
+    # the other reminder fired; the broken one rolled back whole: not moved on, nothing claimed
+    assert (first.fired, first.failed) == (1, 1)
+    assert [e.habit_id for _, e in heard.events if isinstance(e, ReminderDue)] == [str(read.id)]
+    assert await repository.deliveries(broken) == []
+
+    second = await firing.fire_due(clock.now(), heard)
+    third = await firing.fire_due(clock.now(), heard)
+    assert (second.fired, second.failed, third.fired) == (1, 0, 0)
+    assert sorted(e.habit_id for _, e in heard.events if isinstance(e, ReminderDue)) == sorted(
+        [str(read.id), str(walk.id)])
+    assert await repository.deliveries(broken) == [(date(2026, 1, 12), "event")]
