@@ -32,7 +32,8 @@ def habit_open_on(rules: HabitRules, log: HabitLog, day: date) -> bool:
     if rules.schedule.period is Period.WEEKLY:
         # Days of a WEEKLY habit are NOT_DUE until the week is judged; the week's quota decides.
         return status in (DayStatus.NOT_DUE, DayStatus.PARTIAL) and _week_open(rules, log, day)
-    return status in _OPEN
+    # A day off the schedule with something logged is PARTIAL too, but nothing is due on it.
+    return rules.schedule.is_due(day) and status in _OPEN
 
 
 def _week_open(rules: HabitRules, log: HabitLog, day: date) -> bool:

@@ -244,3 +244,19 @@ async def test_a_firing_that_fails_before_its_commit_is_retried_and_delivered_on
     assert sorted(e.habit_id for _, e in heard.events if isinstance(e, ReminderDue)) == sorted(
         [str(read.id), str(walk.id)])
     assert await repository.deliveries(broken) == [(date(2026, 1, 12), "event")]
+
+
+async def test_a_day_start_change_moves_a_night_reminder_to_the_habit_day_before(api: Api, monday: datetime) -> None:
+    me = await factories.user(timezone="Europe/Berlin")
+    walk = await factories.habit(me, start_date=date(2026, 1, 1))
+    api.as_user(me)
+    await set_reminder(api, str(walk.id), time="01:00")
+    (before,) = await repository.for_owner(me.id)
+    # Monday 06:00: the next 01:00 is Tuesday's, for Tuesday
+    assert (before.next_due_at, before.next_due_day) == (datetime(2026, 1, 13, 0, 0, tzinfo=UTC), date(2026, 1, 13))
+
+    await api.data("mutation { profileUpdate(input: {dayStartHour: 4}) { __typename } }")
+
+    # with days starting at 04:00, that same night belongs to Monday, and Monday's reminder is still ahead
+    (after,) = await repository.for_owner(me.id)
+    assert (after.next_due_at, after.next_due_day) == (datetime(2026, 1, 13, 0, 0, tzinfo=UTC), date(2026, 1, 12))

@@ -145,7 +145,7 @@ ZONES = [BERLIN, NEW_YORK, LORD_HOWE, TOKYO, ZoneInfo("America/Santiago"), ZoneI
          ZoneInfo("Australia/Sydney")]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     tz=st.sampled_from(ZONES),
     at=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
