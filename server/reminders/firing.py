@@ -10,6 +10,9 @@ For each reminder whose indexed `next_due_at` has come (nobody else is read):
    loses that one delivery: at most once, as the contract says);
 3. after the commit, the channels this call claimed are delivered: a live event, and Web Push to each of
    the owner's browsers (in threads; a browser whose push service answers 404/410 is removed).
+
+Another channel (the REMINDER_DUE webhook) is one more name in `channels`: claimed in the same
+transaction (an outbox row written there would make it at-least-once instead), delivered after it.
 """
 
 from __future__ import annotations
@@ -130,9 +133,12 @@ async def _push(habit: HabitRecord, reminder: ReminderRecord, due_at: datetime,
     payload = {"type": "ReminderDue", "habitId": str(habit.id), "reminderId": str(reminder.id),
                "dueAt": due_at.isoformat(), "title": habit.name,
                "body": habit.question or f"Time for {habit.name}."}
-    for subscription in subscriptions:
-        outcome = await asyncio.to_thread(push.send, subscription, payload, keys, settings.vapid_subject,
-                                          settings.push_allow_private)
+    # The owner's browsers at once (each in a thread: pywebpush blocks), so one slow push service
+    # delays the others by nothing.
+    outcomes = await asyncio.gather(*(
+        asyncio.to_thread(push.send, subscription, payload, keys, settings.vapid_subject, settings.push_allow_private)
+        for subscription in subscriptions))
+    for subscription, outcome in zip(subscriptions, outcomes, strict=True):
         report.pushes[outcome.value] = report.pushes.get(outcome.value, 0) + 1
         if outcome is push.Outcome.GONE:
             await repository.delete_push_subscription(None, subscription.endpoint)

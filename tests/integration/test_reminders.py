@@ -260,3 +260,15 @@ async def test_a_day_start_change_moves_a_night_reminder_to_the_habit_day_before
     # with days starting at 04:00, that same night belongs to Monday, and Monday's reminder is still ahead
     (after,) = await repository.for_owner(me.id)
     assert (after.next_due_at, after.next_due_day) == (datetime(2026, 1, 13, 0, 0, tzinfo=UTC), date(2026, 1, 12))
+
+
+async def test_looking_for_due_reminders_reads_nothing_else(monday: datetime) -> None:
+    from server.database import count_queries
+
+    me = await factories.user(timezone="Europe/Berlin")
+    for i in range(5):
+        await _remind(me, (await factories.habit(me, f"Habit {i}", start_date=date(2026, 1, 1))).id, "07:30")
+    # 06:00: nothing is due, however many reminders and users there are: one indexed range query
+    with count_queries() as counter:
+        report = await firing.fire_due(clock.now(), Heard())
+    assert (counter.count, report.fired, report.skipped) == (1, 0, 0)
