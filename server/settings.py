@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # `fast` is its cheapest, for test suites only. Either verifies the other's hashes (argon2 stores
     # its parameters in each hash), so switching never locks anyone out.
     password_hash_profile: Literal["default", "fast"] = "default"
+    # Web Push: the VAPID `sub` claim push services may use to reach the operator (mailto: or https:).
+    vapid_subject: str = "mailto:admin@localhost"
+    # Push endpoints on loopback or private networks (and plain http) are refused unless this is on:
+    # the test suite's loopback push service needs it; production push services are public HTTPS.
+    push_allow_private: bool = False
 
     @field_validator("data_dir")
     @classmethod

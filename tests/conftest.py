@@ -83,6 +83,8 @@ os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
 os.environ.setdefault("COMEBACK_RATE_LIMIT_PER_MINUTE", "1000000")
 os.environ.setdefault("COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE", "1000000")
 os.environ.setdefault("COMEBACK_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "1000000")
+# The suite's Web Push service listens on loopback over http (tests/push_service.py).
+os.environ.setdefault("COMEBACK_PUSH_ALLOW_PRIVATE", "1")
 # argon2's cheapest parameters: every sign-up and log-in of the suite (and of the servers it starts,
 # which inherit this environment) would otherwise pay ~50 ms of CPU for a hash nobody attacks.
 os.environ["COMEBACK_PASSWORD_HASH_PROFILE"] = "fast"

@@ -16,6 +16,7 @@ from server.database import is_unique_violation
 from server.engine import departures
 from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
+from server.reminders import service as reminders
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,11 @@ async def update_profile(viewer: Viewer, timezone: str | None, day_start_hour: i
             await repository.update_profile(viewer.account.id, values)
             # Today's boundaries moved: derived state (confidence, unlocks) must follow.
             uow.mark_stale(viewer.account.id)
+            if "timezone" in values or "day_start_hour" in values:
+                # Reminders are due in the user's current zone: their next firings move with it.
+                moved = await repository.get_account(viewer.account.id)
+                assert moved is not None
+                await reminders.reschedule_owner(moved, clock.now())
     account = await repository.get_account(viewer.account.id)
     assert account is not None
     return account

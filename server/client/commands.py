@@ -35,6 +35,9 @@ UNDO = """mutation($id: ID!) { checkInUndo(id: $id) { __typename ... on Error { 
   ... on CheckIn { id day quantity undone habit { id name currentStreak streakUnit } } } }"""
 SKIP = """mutation($h: ID!, $d: Date!) { habitSkip(habitId: $h, day: $d) { __typename ... on Error { code message }
   ... on Habit { id name currentStreak streakUnit } } }"""
+REMIND = """mutation($h: ID!, $input: ReminderInput!) { reminderSet(habitId: $h, input: $input) {
+  __typename ... on Error { code message } ... on Reminder { id time weekdays followsHabit enabled nextDueAt } } }"""
+DAY_WORDS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 
 
 class _UsageError(click.UsageError):
@@ -264,6 +267,39 @@ def skip(url: str | None, as_json: bool, habit: str, day_text: str) -> None:
          f"{skipped['name']}: {day} skipped. Streak: {_unit(skipped['streakUnit'], skipped['currentStreak'])}.")
 
 
+# -- reminders
+
+
+def parse_days(text: str) -> list[int]:
+    """"mon,wed,fri" (three-letter English day names, any case) as ISO weekdays."""
+    days = []
+    for word in (w.strip().lower()[:3] for w in text.split(",") if w.strip()):
+        if word not in DAY_WORDS:
+            raise ClientError(f"unknown day {word!r}: use mon, tue, wed, thu, fri, sat, sun", ExitCode.USAGE)
+        days.append(DAY_WORDS[word])
+    if not days:
+        raise ClientError("--days needs at least one day, e.g. mon,wed,fri", ExitCode.USAGE)
+    return sorted(set(days))
+
+
+@client_command("remind", help="Add a reminder: HABIT at TIME (local HH:MM) on the habit's days, or --days.")
+@click.argument("habit")
+@click.argument("time")
+@click.option("--days", "days_text", default=None, help="Days to remind on, e.g. mon,wed,fri (default: the "
+                                                        "habit's scheduled days).")
+def remind(url: str | None, as_json: bool, habit: str, time: str, days_text: str | None) -> None:
+    weekdays = parse_days(days_text) if days_text is not None else None
+    with _api(url) as api:
+        _, found = _me_and_habits(api)
+        target = _find_habit(found, habit)
+        made = result(api.graphql(REMIND, {"h": target["id"], "input": {"time": time, "weekdays": weekdays}}),
+                      "reminderSet")
+    names = [name.capitalize() for name, number in DAY_WORDS.items() if number in made["weekdays"]]
+    days = "every day" if len(names) == 7 else ", ".join(names)
+    _out(as_json, {**made, "habit": target["name"]}, f"{target['name']}: reminder at {made['time']} on {days}"
+         + (" (the habit's days)" if made["followsHabit"] else "") + ".")
+
+
 # -- export and import
 
 
@@ -356,4 +392,4 @@ def _loop_summary(report: dict[str, Any]) -> str:
     return "\n".join(lines) or "The export holds no habits."
 
 
-COMMANDS = (login, habits, status, log, undo, skip, export, import_)
+COMMANDS = (login, habits, status, log, undo, skip, remind, export, import_)

@@ -47,12 +47,21 @@ class TokensRevoked:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """A habit's reminder came due (ids as strings: the subscriber loads what it shows, scoped to its user)."""
+
+    habit_id: str
+    reminder_id: str
+    due_at: datetime
+
+
 # What a subscriber is sent; LiveEvent also carries the engine's own signals.
-ClientEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged
+ClientEvent = AchievementUnlocked | StepUnlocked | ConfidenceChanged | ReminderDue
 LiveEvent = ClientEvent | TokensRevoked
 
 _TYPES: Final[dict[str, type[LiveEvent]]] = {
-    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged, TokensRevoked)}
+    cls.__name__: cls for cls in (AchievementUnlocked, StepUnlocked, ConfidenceChanged, ReminderDue, TokensRevoked)}
 # Each type's fields and the Python types a field may hold (`float | None` gives float and NoneType).
 _FIELDS: Final[dict[str, dict[str, tuple[Any, ...]]]] = {
     name: {f: typing.get_args(hint) or (hint,) for f, hint in typing.get_type_hints(cls).items()}

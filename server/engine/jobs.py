@@ -13,9 +13,12 @@ from uuid import UUID
 from arq import Retry
 from arq.connections import ArqRedis
 
+from server import clock
 from server.engine import live
+from server.engine.events import LiveEvent
 from server.engine.queue import enqueue_recompute, ensure_recomputes, follow_up
 from server.progress import service
+from server.reminders import firing
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +72,14 @@ async def roll_over(ctx: dict[str, Any]) -> int:
     zones, marks = await service.roll_over()
     await ensure_recomputes(ctx["redis"], marks)
     return zones
+
+
+async def fire_reminders(ctx: dict[str, Any]) -> int:
+    """Deliver the reminders due now (server.reminders.firing); returns how many fired."""
+    redis: ArqRedis = ctx["redis"]
+
+    async def publish(user_id: UUID, event: LiveEvent) -> None:
+        await live.publish(redis, user_id, event)
+
+    report = await firing.fire_due(clock.now(), publish)
+    return report.fired

@@ -12,7 +12,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 from redis.exceptions import RedisError
 
-from server.engine.jobs import MAX_TRIES, recompute_user, roll_over, sweep
+from server.engine.jobs import MAX_TRIES, fire_reminders, recompute_user, roll_over, sweep
 from server.engine.queue import RECOMPUTE, WAKE_CHANNEL
 from server.settings import get_settings
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 REDIS_DOWN = (RedisError, OSError)
 
 SWEEP_SECONDS = {0, 10, 20, 30, 40, 50}
+# Reminders are due on the minute; looking every 10 s fires each within 10 s of it (the contract says 60).
+REMINDER_SECONDS = {2, 12, 22, 32, 42, 52}
 
 
 FUNCTIONS = [func(recompute_user, name=RECOMPUTE, keep_result=0, max_tries=MAX_TRIES)]
@@ -29,12 +31,14 @@ CRON_JOBS = [
     cron(sweep, second=SWEEP_SECONDS, run_at_startup=True, keep_result=0, unique=True),
     # Every quarter hour: zones with 30- and 45-minute offsets roll over on the quarter.
     cron(roll_over, minute={0, 15, 30, 45}, second=5, run_at_startup=True, keep_result=0, unique=True),
+    # unique: one worker runs each tick; the delivery rows keep "at most once" even if two did.
+    cron(fire_reminders, second=REMINDER_SECONDS, run_at_startup=True, keep_result=0, unique=True),
 ]
 
 
 def make_worker(pool: ArqRedis, *, burst: bool = False, handle_signals: bool = False,
                 max_jobs: int = 10, cron: bool = True, poll_seconds: float | None = None) -> Worker:
-    """A worker on `pool` (which it closes when it stops); `cron=False` leaves out the sweep and roll-over."""
+    """A worker on `pool` (which it closes when it stops); `cron=False` leaves out the periodic jobs."""
     # job_timeout bounds how long a job killed with its worker (SIGKILL, a crash) stays claimed:
     # arq lets another worker take it once its in-progress mark (job_timeout + 10 s) expires.
     settings = get_settings()

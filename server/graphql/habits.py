@@ -21,6 +21,7 @@ from server.graphql.errors import (
 from server.graphql.ids import parse_id, try_parse_id
 from server.graphql.loaders import CheckInPageKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from server.graphql.reminders import Reminder
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
 from server.habits.model import HabitDay as HabitDayRecord
@@ -157,6 +158,11 @@ class Habit:
         key = CheckInPageKey(self.record.id, from_, to, decode_cursor(after), size)
         rows = await (await info.context.loaders()).check_in_page.load(key)
         return CheckInConnection.build(rows, size)
+
+    @strawberry.field(description="Its reminders (at most 5), oldest first.")
+    async def reminders(self, info: Info[Context, None]) -> list[Reminder]:
+        items = await (await info.context.loaders()).reminders.load(self.record.id)
+        return [Reminder.from_domain(r, self.record) for r in items]
 
     @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
     async def days(self, info: Info[Context, None], from_: Annotated[date, strawberry.argument(name="from")],

@@ -14,6 +14,7 @@ from server.graphql.pagination import PAGE_DEFAULT, PAGE_MAX
 from server.habits.pause_service import PAUSES_MAX
 from server.habits.service import HABITS_MAX
 from server.portability.rows import ROWS_MAX
+from server.reminders.service import PUSH_SUBSCRIPTIONS_MAX, REMINDERS_PER_HABIT, UPCOMING_MAX
 
 HISTORY_MAX = 365
 
@@ -46,4 +47,8 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("LoopImportReport", "warnings"): fixed(100),
     ("LoopHabitImport", "mismatches"): fixed(10),
     ("LoopHabitImport", "warnings"): fixed(20),
+    ("Habit", "reminders"): fixed(REMINDERS_PER_HABIT),
+    ("Reminder", "weekdays"): fixed(7),
+    ("Query", "upcomingReminders"): fixed(UPCOMING_MAX),
+    ("Query", "pushSubscriptions"): fixed(PUSH_SUBSCRIPTIONS_MAX),
 }

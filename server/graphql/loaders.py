@@ -15,6 +15,8 @@ from server.habits import queries
 from server.habits.model import HabitLog, HabitSummary
 from server.habits.records import CheckInRecord, HabitRecord
 from server.habits.summary import summarize
+from server.reminders import queries as reminders
+from server.reminders.records import ReminderRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Loaders:
         self.habit_summary = DataLoader[HabitRecord, HabitSummary](load_fn=self._load_summaries)
         self.check_in_page = DataLoader[CheckInPageKey, list[CheckInRecord]](load_fn=self._load_pages)
         self.habit = DataLoader[UUID, HabitRecord | None](load_fn=self._load_habits)
+        self.reminders = DataLoader[UUID, list[ReminderRecord]](load_fn=self._load_reminders)
 
     async def _load_logs(self, ids: Sequence[UUID]) -> list[HabitLog]:
         logs = await queries.logs(ids)
@@ -59,3 +62,8 @@ class Loaders:
     async def _load_habits(self, ids: Sequence[UUID]) -> list[HabitRecord | None]:
         found = await queries.habits_by_ids(self.viewer, ids)
         return [found.get(i) for i in ids]
+
+    async def _load_reminders(self, ids: Sequence[UUID]) -> list[list[ReminderRecord]]:
+        # Habit ids reach here only from the viewer's own habits.
+        found = await reminders.for_habits(ids)
+        return [found.get(i, []) for i in ids]

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
 from typing import Annotated, assert_never
+from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +17,7 @@ from server.engine import live
 from server.errors import ErrorCode
 from server.graphql.context import Context
 from server.graphql.errors import ApiError
+from server.graphql.reminders import ReminderDue, reminder_due
 from server.progress import queries
 
 HISTORY_MAX = 365
@@ -86,10 +88,12 @@ class ConfidenceChanged:
     at: datetime
 
 
-Event = Annotated[AchievementUnlocked | StepUnlocked | ConfidenceChanged, strawberry.union("Event")]
+Event = Annotated[AchievementUnlocked | StepUnlocked | ConfidenceChanged | ReminderDue, strawberry.union("Event")]
 
 
-def event_from(event: live_events.ClientEvent) -> AchievementUnlocked | StepUnlocked | ConfidenceChanged:
+async def event_from(owner: UUID, event: live_events.ClientEvent
+                     ) -> AchievementUnlocked | StepUnlocked | ConfidenceChanged | ReminderDue | None:
+    """The GraphQL event for a live one (None: a reminder deleted since it fired, nothing to show)."""
     match event:
         case live_events.AchievementUnlocked(key=key, title=title, at=at):
             return AchievementUnlocked(key=key, title=title, at=at)
@@ -97,6 +101,8 @@ def event_from(event: live_events.ClientEvent) -> AchievementUnlocked | StepUnlo
             return StepUnlocked(key=key, title=title, position=position, at=at)
         case live_events.ConfidenceChanged(score=score, previous=previous, at=at):
             return ConfidenceChanged(score=score, previous=previous, at=at)
+        case live_events.ReminderDue():
+            return await reminder_due(owner, event)
     assert_never(event)
 
 
@@ -118,8 +124,9 @@ class ProgressQuery:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Unlocks and confidence changes for the signed-in user only. Ends with an "
-                                         "UNAUTHENTICATED error as soon as the token is revoked or expires.")
+    @strawberry.subscription(description="Unlocks, confidence changes and due reminders for the signed-in user "
+                                         "only. Ends with an UNAUTHENTICATED error as soon as the token is revoked "
+                                         "or expires.")
     async def events(self, info: Info[Context, None]) -> AsyncGenerator[Event, None]:
         viewer = await info.context.viewer()
         if viewer is None:
@@ -135,7 +142,9 @@ class Subscription:
                 if current is None or current.token_id != viewer.token_id:
                     raise ApiError(ErrorCode.UNAUTHENTICATED, "the token was revoked or has expired; sign in again")
                 if event is not None and not isinstance(event, live_events.TokensRevoked):
-                    yield event_from(event)
+                    shown = await event_from(viewer.account.id, event)
+                    if shown is not None:
+                        yield shown
         except live.TooManySubscriptions:
             raise ApiError(ErrorCode.RATE_LIMITED, f"You already have {SUBSCRIPTIONS_MAX} live subscriptions open; "
                                                    "close one first.", limit="maxSubscriptions",

@@ -28,11 +28,16 @@ def local_day(at: datetime, tz: ZoneInfo, day_start_hour: int) -> date:
 def day_start(day: date, tz: ZoneInfo, day_start_hour: int) -> datetime:
     """A day starts at day_start_hour:00 local; at a DST gap's end if skipped, first time if repeated."""
     _check_hour(day_start_hour)
-    wall = datetime.combine(day, time(hour=day_start_hour))
+    return wall_instant(datetime.combine(day, time(hour=day_start_hour)), tz)
+
+
+def wall_instant(wall: datetime, tz: ZoneInfo) -> datetime:
+    """The UTC instant a naive local wall-clock time names in `tz`: the first of a repeated (fall-back)
+    time, the gap's end for a time that does not exist (spring-forward)."""
     # fold=0 is the first occurrence of a repeated wall time.
-    start = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    if _wall(start, tz) == wall:
-        return start
+    instant = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if _wall(instant, tz) == wall:
+        return instant
     return _end_of_gap(wall, tz)
 
 

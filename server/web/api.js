@@ -87,7 +87,8 @@ export function errorFields(...withField) {
 const EVENTS = `subscription Events { events { __typename
   ... on AchievementUnlocked { key title at }
   ... on StepUnlocked { key title position at }
-  ... on ConfidenceChanged { score previous at } } }`;
+  ... on ConfidenceChanged { score previous at }
+  ... on ReminderDue { dueAt habit { id name question } reminder { id time } } } }`;
 
 /**
  * Subscribe to the signed-in user's events; reconnects with back-off.

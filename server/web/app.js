@@ -2,6 +2,7 @@
 
 import { gql, getToken, clearToken, onUnauthenticated, subscribeEvents } from "./api.js";
 import { h, icon, setTimeZone } from "./dom.js";
+import { registerServiceWorker, shareToken } from "./push.js";
 import * as auth from "./view-auth.js";
 import * as today from "./view-today.js";
 import * as habit from "./view-habit.js";
@@ -56,11 +57,13 @@ export const app = {
 
   signedIn() {
     startLive();
+    shareToken(getToken());
     this.go("#/today");
   },
 
   signOut() {
     clearToken();
+    shareToken(null);
     this.me = null;
     stopLive();
     this.go("#/login");
@@ -99,6 +102,8 @@ function setLive(state) {
 function onEvent(event) {
   if (event.__typename === "AchievementUnlocked") {
     toast(`Achievement unlocked: ${event.title}`, "See it with the others.", { tone: "achievement", href: "#/achievements" });
+  } else if (event.__typename === "ReminderDue") {
+    toast(`Reminder: ${event.habit.name}`, event.habit.question || "Check it in when it's done.", { href: `#/habit/${event.habit.id}` });
   } else if (event.__typename === "StepUnlocked") {
     toast(`Step ${event.position} is open: ${event.title}`, "Read it in the program.", { tone: "step", href: `#/program/${event.key}` });
   }
@@ -189,6 +194,7 @@ window.addEventListener("hashchange", () => {
 
 onUnauthenticated(() => {
   stopLive();
+  shareToken(null);
   app.me = null;
   toast("Please log in again", "Your session has ended.", { tone: "error" });
   app.go("#/login");
@@ -196,3 +202,5 @@ onUnauthenticated(() => {
 
 buildTabs();
 route();
+// Registering asks nothing of the user; push permission waits for the button on a habit's page.
+registerServiceWorker();

@@ -6,9 +6,10 @@ import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumb
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
 import { heatmap, heatmapLegend, lineChart, strengthSeries } from "./charts.js";
 import { pausedDays } from "./breaks.js";
+import { REMINDER_FIELDS, remindersSection } from "./reminders.js";
 
 const DETAIL = `query HabitDetail($id: ID!, $from: Date!, $to: Date!) { habit(id: $id) {
-  ...HabitFields days(from: $from, to: $to) { date status quantity }
+  ...HabitFields days(from: $from, to: $to) { date status quantity } ${REMINDER_FIELDS}
   checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } }
   pauses { id from to reason habits { id } } }
   ${HABIT_FIELDS}`;
@@ -147,6 +148,7 @@ export async function render(root, { params, app }) {
           stat("Strength", `${formatNumber(habit.strength)}%`)),
         h("h2", { class: "eyebrow" }, "Today"),
         actions),
+      remindersSection(habit, () => load()),
       h("section", { class: "card heatmap-card", "aria-labelledby": "year-title" },
         h("h2", { id: "year-title" }, "Your year"),
         h("div", { class: "heatmap-scroll", tabindex: 0, "aria-label": "Year calendar, scrollable" }, heatmap(heatDays, { unit: habit.unit, startDate: habit.startDate, paused })),

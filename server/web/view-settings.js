@@ -1,13 +1,13 @@
-// Settings: profile (name, time zone, day start), personal access tokens, your data in Loop Habit
-// Tracker's format (download an export; import one, all or nothing), and owning your account
-// (password, sessions, deletion: settings-account.js).
+// Settings: profile (name, time zone, day start), personal access tokens, the browsers that receive
+// reminders by Web Push, your data in Loop Habit Tracker's format (download an export; import one,
+// all or nothing), and owning your account (password, sessions, deletion: settings-account.js).
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
 import { SESSIONS, passwordSection, sessionsSection, deleteSection } from "./settings-account.js";
 
 const SETTINGS = `query Settings { me { email displayName timezone dayStartHour createdAt }
-  apiTokens { id name scopes createdAt } ${SESSIONS} }`;
+  apiTokens { id name scopes createdAt } ${SESSIONS} pushSubscriptions { endpoint userAgent createdAt } }`;
 const UPDATE = `mutation Profile($input: ProfileUpdateInput!) { profileUpdate(input: $input) {
   ${errorFields("InvalidInputError")} ... on User { displayName timezone dayStartHour today } } }`;
 const CREATE = `mutation Token($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) {
@@ -16,6 +16,7 @@ const LOOP_EXPORT = `query LoopExport { loopExport { filename archive } }`;
 const LOOP_IMPORT = `mutation LoopImport($input: LoopImportInput!) { loopImport(input: $input) {
   ${errorFields("InvalidInputError", "DuplicateError")} ... on LoopImportReport { dryRun habitsCreated checkInsCreated
     skipsCreated warnings habits { name action exact warnings } } } }`;
+const PUSH_REMOVE = `mutation PushRemove($endpoint: String!) { pushSubscriptionRemove(endpoint: $endpoint) }`;
 const REVOKE = `mutation Revoke($id: ID!) { apiTokenRevoke(id: $id) { ${errorFields()} ... on ApiToken { id revokedAt } } }`;
 
 function zones(current) {
@@ -239,6 +240,36 @@ function loopSection() {
     h("div", { class: "row" }, download), said, form);
 }
 
+function devicesSection(devices) {
+  const list = h("ul", { class: "devices" });
+  const empty = h("p", { class: "muted small" }, "No browser shows your reminders yet: turn them on from a habit's page.");
+  function draw() {
+    empty.hidden = list.children.length > 0;
+  }
+  for (const device of devices) {
+    const remove = h("button", { type: "button", class: "link-button danger-text" }, "Remove");
+    const item = h("li", { class: "device" },
+      h("span", { class: "device-name" }, device.userAgent || "A browser"),
+      h("span", { class: "muted small" }, ` since ${formatDateTime(device.createdAt)}`), remove);
+    remove.addEventListener("click", async () => {
+      busy(remove, true);
+      try {
+        await gql(PUSH_REMOVE, { endpoint: device.endpoint });
+        item.remove();
+        draw();
+      } catch {
+        busy(remove, false);
+      }
+    });
+    list.append(item);
+  }
+  draw();
+  return h("section", { class: "card", "aria-labelledby": "devices-title" },
+    h("h2", { id: "devices-title" }, "Reminders in your browsers"),
+    h("p", { class: "muted small" }, "These browsers show your reminders as notifications (Web Push)."),
+    list, empty);
+}
+
 export async function render(root, { app }) {
   const skeleton = h("div", { class: "settings-grid", "aria-busy": "true" },
     h("div", { class: "card" }, [1, 2, 3, 4].map(() => h("span", { class: "skeleton line w80" }))),
@@ -252,6 +283,7 @@ export async function render(root, { app }) {
   skeleton.replaceWith(h("div", { class: "settings-grid" },
     h("section", { class: "card" }, profileForm(data.me, app)),
     tokensSection(data.apiTokens),
+    devicesSection(data.pushSubscriptions),
     loopSection(),
     password,
     sessions,

@@ -61,6 +61,7 @@ class Owner:
     skipped_day: str
     pause_id: str
     session_id: str
+    reminder_id: str
     marks: list[str] = field(default_factory=list)
 
 
@@ -105,6 +106,10 @@ PROBES: dict[str, Probe] = {
     "Mutation.habitRestore": Probe(_mutation("habitRestore", "$id: ID!", "id: $id"), lambda o: {"id": o.habit_id}),
     "Mutation.habitCheckIn": Probe(_mutation("habitCheckIn", "$h: ID!", 'input: {habitId: $h, note: "intruder"}'),
                                    lambda o: {"h": o.habit_id}),
+    "Mutation.reminderSet": Probe(_mutation("reminderSet", "$h: ID!", 'habitId: $h, input: {time: "05:00"}'),
+                                  lambda o: {"h": o.habit_id}),
+    "Mutation.reminderDelete": Probe(_mutation("reminderDelete", "$id: ID!", "id: $id"),
+                                     lambda o: {"id": o.reminder_id}),
     "Mutation.checkInUndo": Probe(_mutation("checkInUndo", "$id: ID!", "id: $id"), lambda o: {"id": o.check_in_id}),
     "Mutation.habitSkip": Probe(_mutation("habitSkip", "$h: ID!, $d: Date!", "habitId: $h, day: $d"),
                                 lambda o: {"h": o.habit_id, "d": date.today().isoformat()}),
@@ -143,7 +148,9 @@ OWNER_SNAPSHOT = """{
     id name category kind schedule { period weekdays timesPerWeek } targetQuantity unit startDate archived
     currentStreak longestStreak streakUnit strength freezesHeld
     checkIns(first: 30) { edges { node { id occurredAt day quantity note source undone } } }
+    reminders { id time weekdays enabled nextDueAt }
   }
+  pushSubscriptions { endpoint userAgent }
   journalEntries(first: 100) { edges { node { id prompt body stepKey day createdAt } } }
   pauses { id from to reason createdAt habits { id } }
   achievements { key unlocked unlockedAt current target }
@@ -181,12 +188,19 @@ async def make_owner(api: Api) -> Owner:
                              "{ ... on ApiTokenCreated { secret apiToken { id } } } }")
     token = created["apiTokenCreate"]
     session = next(s["id"] for s in (await api.data("{ sessions { id current } }"))["sessions"] if s["current"])
+    reminder = await api.data('mutation($h: ID!) { reminderSet(habitId: $h, input: {time: "07:30"}) '
+                              '{ ... on Reminder { id } } }', {"h": habit["id"]})
+    push = await api.data("mutation($i: PushSubscriptionInput!) { pushSubscriptionAdd(input: $i) { __typename } }",
+                          {"i": {"endpoint": f"https://push.example.com/secret-{mark}", "p256dh": "BA" + "A" * 85,
+                                 "auth": "A" * 22, "userAgent": f"secret-agent-{mark}"}})
+    assert push["pushSubscriptionAdd"]["__typename"] == "PushSubscription"
     owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
                   journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped,
-                  pause_id=pause["pauseCreate"]["id"], session_id=session)
+                  pause_id=pause["pauseCreate"]["id"], session_id=session,
+                  reminder_id=reminder["reminderSet"]["id"])
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
-                   owner.journal_id, owner.token, owner.pause_id, owner.session_id]
+                   owner.journal_id, owner.token, owner.pause_id, owner.session_id, owner.reminder_id]
     return owner
 
 

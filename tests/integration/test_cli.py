@@ -230,3 +230,22 @@ async def test_status_shows_a_day_an_interval_habit_covers(api: GraphQLApi, cli:
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[1].startswith("  [~] Water plants")
     assert "covered" in out.output.splitlines()[1] and "streak 2 days" in out.output.splitlines()[1]
+
+
+async def test_remind_on_the_habits_days_or_chosen_ones(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    await api.create_habit(name="Lift", schedule={"period": "WEEKDAYS", "weekdays": [1, 3, 5]})
+
+    default = await cli("remind", "lift", "07:30")
+    chosen = await cli.json("remind", "lift", "18:05", "--days", "Sat,sun")
+    bad_day = await cli("remind", "lift", "07:30", "--days", "someday")
+    bad_time = await cli("remind", "lift", "7:30")
+
+    assert default.output == "Lift: reminder at 07:30 on Mon, Wed, Fri (the habit's days).\n"
+    assert (chosen["time"], chosen["weekdays"], chosen["followsHabit"], chosen["habit"]) == ("18:05", [6, 7], False,
+                                                                                              "Lift")
+    assert bad_day.exit_code == 1 and "unknown day 'som'" in bad_day.output
+    assert bad_time.exit_code == 2 and "HH:MM" in bad_time.output
+    listed = await api.data("{ habits { reminders { time weekdays } } }")
+    assert listed["habits"][0]["reminders"] == [{"time": "07:30", "weekdays": [1, 3, 5]},
+                                                {"time": "18:05", "weekdays": [6, 7]}]

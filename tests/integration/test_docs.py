@@ -64,8 +64,8 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     for key in ("COMEBACK_CONFIG", "XDG_CONFIG_HOME"):
         env.pop(key, None)
     examples = blocks()
-    assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "crontab",
-                                              "json", "sh", "sh", "sh"]
+    assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "sh",
+                                              "crontab", "json", "sh", "sh", "sh"]
     outputs: list[str] = []
     walks_before_cron = 0
     for index, (kind, code) in enumerate(examples):
@@ -103,11 +103,19 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     assert re.search(r"^12 pages on \d{4}-\d\d-\d\d, streak \d+$", outputs[4], re.MULTILINE)
     assert "today is" in outputs[5] and "Walk: strength" in outputs[5]
     assert "Walk: logged 1 on" in outputs[6] and "Read\t" in outputs[6]
+    assert "Walk: reminder at 07:30 on Mon, Wed, Fri." in outputs[6]
+    # reminders: Walk's (a daily habit) fires tomorrow morning whatever today is; Read's one is switched off
+    assert re.search(r'^\["\S+T\S+","Walk"\]$', outputs[7], re.MULTILINE) and outputs[7].endswith("true\n")
+    reminders = server.graphql("{ habits { name reminders { time weekdays followsHabit enabled } } }", token=token)
+    assert {h["name"]: h["reminders"] for h in reminders["habits"]} == {
+        "Walk": [{"time": "07:30", "weekdays": [1, 3, 5], "followsHabit": False, "enabled": True},
+                 {"time": "07:30", "weekdays": [1, 2, 3, 4, 5, 6, 7], "followsHabit": True, "enabled": True}],
+        "Read": [{"time": "21:00", "weekdays": [1, 3, 5], "followsHabit": False, "enabled": False}]}
     assert len(after["Walk"]) == walks_before_cron + 2  # the cron script (run twice) and the shortcut, once each
-    assert "x-ratelimit-remaining" in outputs[10].lower()
-    assert outputs[11].splitlines()[1] == '[{"name":"Read","position":0},{"name":"Walk","position":1}]'
+    assert "x-ratelimit-remaining" in outputs[11].lower()
+    assert outputs[12].splitlines()[1] == '[{"name":"Read","position":0},{"name":"Walk","position":1}]'
     assert [p["reason"] for p in server.graphql("{ pauses { reason habits { id } } }", token=token)["pauses"]] == [
         "holiday"]
     # the account's one session (its sign-up), then none, and the personal access token still answers
-    lines = outputs[12].splitlines()
+    lines = outputs[13].splitlines()
     assert (len(lines), json.loads(lines[0])["current"], lines[1:]) == (3, False, ["true", "0"])

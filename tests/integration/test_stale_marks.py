@@ -89,7 +89,9 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
 # Sessions, tokens, passwords and sign-up change nothing derived state is computed from; a deleted
 # account has no derived state left to follow. The order of habits feeds nothing derived either.
 LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "passwordChange",
-                        "sessionRevoke", "logOutEverywhere", "accountDelete", "habitsReorder"}
+                        "sessionRevoke", "logOutEverywhere", "accountDelete", "habitsReorder",
+                        # reminders and push subscriptions: no score, streak or unlock reads them
+                        "reminderSet", "reminderDelete", "pushSubscriptionAdd", "pushSubscriptionRemove"}
 
 
 def test_every_mutation_is_classified() -> None:

@@ -12,6 +12,7 @@ from server.engine.events import (
     ConfidenceChanged,
     InvalidEvent,
     LiveEvent,
+    ReminderDue,
     StepUnlocked,
     decode,
     encode,
@@ -25,6 +26,7 @@ AT = datetime(2026, 12, 3, 9, 30, 15, 250000, tzinfo=UTC)
     StepUnlocked(key="reconnect", title="Reconnect", position=3, at=AT.astimezone(timezone(timedelta(hours=-5)))),
     ConfidenceChanged(score=41.5, previous=None, at=AT),
     ConfidenceChanged(score=40.0, previous=41.5, at=AT),
+    ReminderDue(habit_id="5f0c6a9e-1d2b-4c1e-9f3a-0b6f6f1e2d3c", reminder_id="r", due_at=AT),
 ])
 def test_an_event_survives_encoding(event: LiveEvent) -> None:
     decoded = decode(encode(event))
@@ -44,7 +46,8 @@ def test_a_whole_number_score_decodes_as_a_float() -> None:
 
 @pytest.mark.parametrize(("raw", "problem"), [
     # an unknown type is an error, not a ConfidenceChanged
-    ('{"type": "ReminderDue", "habit": "h", "at": "2026-12-03T09:30:15+00:00"}', "unknown event type 'ReminderDue'"),
+    ('{"type": "Nudge", "habit": "h", "at": "2026-12-03T09:30:15+00:00"}', "unknown event type 'Nudge'"),
+    ('{"type": "ReminderDue", "habit_id": "h", "due_at": "2026-12-03T09:30:15+00:00"}', "has fields"),
     ('{"score": 40, "previous": null, "at": "2026-12-03T09:30:15+00:00"}', "unknown event type None"),
     ('{"type": 7}', "unknown event type 7"),
     ('{"type": "ConfidenceChanged", "score": 40, "at": "2026-12-03T09:30:15+00:00"}', "has fields"),
