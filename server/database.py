@@ -28,6 +28,7 @@ APPS = [
     "server.confidence.piccolo_app",
     "server.achievements.piccolo_app",
     "server.program.piccolo_app",
+    "server.webhooks.piccolo_app",
 ]
 
 

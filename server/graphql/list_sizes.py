@@ -12,6 +12,8 @@ from server.graphql.cost import SizeRule, argument, bounded_by, date_range, fixe
 from server.graphql.pagination import PAGE_DEFAULT, PAGE_MAX
 from server.habits.service import HABITS_MAX
 from server.portability.rows import ROWS_MAX
+from server.webhooks.model import WebhookEvent
+from server.webhooks.service import DELIVERIES_SHOWN, WEBHOOKS_MAX
 
 HISTORY_MAX = 365
 
@@ -40,4 +42,7 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("LoopImportReport", "warnings"): fixed(100),
     ("LoopHabitImport", "mismatches"): fixed(10),
     ("LoopHabitImport", "warnings"): fixed(20),
+    ("Query", "webhooks"): fixed(WEBHOOKS_MAX),
+    ("Webhook", "events"): fixed(len(WebhookEvent)),
+    ("Webhook", "deliveries"): fixed(DELIVERIES_SHOWN),
 }

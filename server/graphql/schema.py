@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, loop, portability, program, progress
+from server.graphql import accounts, habits, journal, loop, portability, program, progress, webhooks
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import check_error_unions
@@ -21,9 +21,10 @@ from server.ratelimit import RateLimiter
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
                               program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
-                              loop.LoopQuery))
+                              loop.LoopQuery, webhooks.WebhookQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
-                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation))
+                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation,
+                                    webhooks.WebhookMutation))
 
 
 class Schema(strawberry.Schema):

@@ -59,6 +59,8 @@ class Owner:
     token_secret: str
     journal_id: str
     skipped_day: str
+    webhook_id: str
+    webhook_secret: str
     marks: list[str] = field(default_factory=list)
 
 
@@ -108,6 +110,8 @@ PROBES: dict[str, Probe] = {
           skips: []}) { __typename ... on Error { code }
           ... on ImportRejectedError { report { created rows { code } } } } }""",
         lambda o: {"h": o.habit_id, "at": datetime.now(UTC).isoformat()}, _import_check),
+    "Mutation.webhookDelete": Probe(_mutation("webhookDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.webhook_id}),
+    "Mutation.webhookTest": Probe(_mutation("webhookTest", "$id: ID!", "id: $id"), lambda o: {"id": o.webhook_id}),
 }
 
 # Per mutation: arguments the generated ones cannot guess (e.g. a step key that exists).
@@ -126,6 +130,7 @@ OWNER_SNAPSHOT = """{
   journalEntries(first: 100) { edges { node { id prompt body stepKey day createdAt } } }
   achievements { key unlocked unlockedAt current target }
   program { steps { key unlocked unlockedAt } }
+  webhooks { id url events enabled lastError deliveries { id event status } }
 }"""
 
 
@@ -155,11 +160,16 @@ async def make_owner(api: Api) -> Owner:
     created = await api.data(f'mutation {{ apiTokenCreate(input: {{name: "secret-token-{mark}", scopes: [WRITE]}}) '
                              "{ ... on ApiTokenCreated { secret apiToken { id } } } }")
     token = created["apiTokenCreate"]
+    # A literal public address: creating it needs no DNS, and no event it subscribes to happens here.
+    hook = await api.data('mutation($u: String!) { webhookCreate(input: {url: $u, events: [REMINDER_DUE]}) '
+                          "{ ... on WebhookCreated { secret webhook { id } } } }",
+                          {"u": f"https://1.1.1.1/secret-hook-{mark}"})
     owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
-                  journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped)
+                  journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped,
+                  webhook_id=hook["webhookCreate"]["webhook"]["id"], webhook_secret=hook["webhookCreate"]["secret"])
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
-                   owner.journal_id, owner.token]
+                   owner.journal_id, owner.token, owner.webhook_id, owner.webhook_secret]
     return owner
 
 

@@ -76,7 +76,8 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
            "checkInsImport": "CheckInsImportReport", "accountImport": "AccountImportReport",
            "loopImport": "LoopImportReport"}
 # Sessions, tokens and sign-up change nothing derived state is computed from.
-LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke"}
+LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "webhookCreate",
+                        "webhookDelete", "webhookTest"}
 
 
 def test_every_mutation_is_classified() -> None:

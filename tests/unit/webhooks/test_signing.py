@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from server.webhooks import signing
+from server.webhooks.outbox import body
 
 
 def test_a_secret_is_whsec_and_32_random_bytes_in_base64() -> None:
@@ -37,7 +39,7 @@ def test_an_instant_in_another_zone_signs_the_same_timestamp() -> None:
 
 def test_the_reference_library_verifies_what_we_sign_and_refuses_a_changed_body() -> None:
     secret = signing.new_secret()
-    payload = '{"type":"check_in.created","timestamp":"2026-03-01T12:00:05Z","data":{"id":"x","note":"ünïcode"}}'
+    payload = body("check_in.created", {"id": "x", "note": "ünïcode"}, datetime.now(UTC))
     headers = signing.headers(secret, "msg_2", datetime.now(UTC), payload)
     assert Webhook(secret).verify(payload, headers)["data"]["note"] == "ünïcode"
     with pytest.raises(WebhookVerificationError):
@@ -45,3 +47,8 @@ def test_the_reference_library_verifies_what_we_sign_and_refuses_a_changed_body(
     with pytest.raises(WebhookVerificationError):
         Webhook(signing.new_secret()).verify(payload, headers)
 
+
+def test_the_body_is_type_timestamp_and_data() -> None:
+    at = datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC)
+    assert json.loads(body("step.unlocked", {"key": "k"}, at)) == {
+        "type": "step.unlocked", "timestamp": "2026-03-01T12:00:05Z", "data": {"key": "k"}}
