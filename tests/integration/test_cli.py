@@ -222,3 +222,19 @@ async def test_status_shows_a_day_an_interval_habit_covers(api: GraphQLApi, cli:
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[1].startswith("  [~] Water plants")
     assert "covered" in out.output.splitlines()[1] and "streak 2 days" in out.output.splitlines()[1]
+
+
+async def test_webhooks_lists_each_webhook_with_its_latest_deliveries(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    assert (await cli("webhooks")).output == "No webhooks yet.\n"
+    created = await api.data('mutation { webhookCreate(input: {url: "https://1.1.1.1/hook", '
+                             "events: [CHECK_IN_CREATED, STEP_UNLOCKED]}) "
+                             "{ ... on WebhookCreated { webhook { id } } } }")
+    hook_id = created["webhookCreate"]["webhook"]["id"]
+    await api.data("mutation($id: ID!) { webhookTest(id: $id) { __typename } }", {"id": hook_id})
+    listed = await cli.json("webhooks")
+    assert [(w["id"], w["events"], [d["event"] for d in w["deliveries"]]) for w in listed] == [
+        (hook_id, ["CHECK_IN_CREATED", "STEP_UNLOCKED"], ["webhook.test"])]
+    lines = (await cli("webhooks")).output.splitlines()
+    assert lines[0] == f"https://1.1.1.1/hook  enabled  CHECK_IN_CREATED,STEP_UNLOCKED  {hook_id}"
+    assert "webhook.test" in lines[1] and "PENDING" in lines[1] and "attempt 0  HTTP -" in lines[1]
