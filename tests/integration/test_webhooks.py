@@ -4,18 +4,26 @@ reference library. Retries run at once: the tests shrink the backoff's base to 1
 
 from __future__ import annotations
 
+import ipaddress
+import shutil
+import ssl
+import subprocess
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
 from server import clock
 from server.settings import get_settings
-from server.webhooks import jobs, repository
+from server.webhooks import jobs, repository, sender
 from server.webhooks import tables as webhook_tables
 from server.webhooks.service import LEASE_MARGIN, attempt_delivery
 from tests import factories
@@ -264,3 +272,45 @@ async def test_another_users_webhook_is_not_found_and_theirs_are_not_listed(api:
     assert (await api.data(DELETE, {"id": hook["id"]}))["webhookDelete"] == {"__typename": "Webhook", "id": hook["id"]}
     assert (await api.data(WEBHOOKS))["webhooks"] == []
 
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A key and a certificate for hooks.test that no CA signed."""
+    if shutil.which("openssl") is None:
+        pytest.skip("makes its certificate with openssl")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=hooks.test",
+                    "-addext", "subjectAltName=DNS:hooks.test"], check=True, capture_output=True)
+    return key, cert
+
+
+async def test_tls_goes_to_the_checked_address_with_the_name_in_sni_and_the_certificate_checked(
+        self_signed: tuple[Path, Path]) -> None:
+    # given a TLS server on loopback for a name no resolver knows, with a certificate no CA signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(self_signed[1], self_signed[0])
+    names: list[str | None] = []
+
+    def record(_socket: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+        names.append(name)
+
+    context.sni_callback = record  # type: ignore[assignment]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # when a delivery to https://hooks.test connects to the address checked for it
+        url = httpx.URL(f"https://hooks.test:{server.server_address[1]}/hook")
+        attempt = await sender.post(url, ipaddress.ip_address("127.0.0.1"), {}, b"{}", seconds=5,
+                                    max_response_bytes=1024)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    # then the handshake named the host, not the address, and the unknown certificate was refused
+    assert names == ["hooks.test"]
+    assert attempt.status_code is None and attempt.error is not None
+    assert "CERTIFICATE_VERIFY_FAILED" in attempt.error
