@@ -3,9 +3,10 @@
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
+import { webhooksSection, WEBHOOK_FIELDS } from "./view-webhooks.js";
 
 const SETTINGS = `query Settings { me { email displayName timezone dayStartHour createdAt }
-  apiTokens { id name scopes createdAt } }`;
+  apiTokens { id name scopes createdAt } webhooks { ${WEBHOOK_FIELDS} } }`;
 const UPDATE = `mutation Profile($input: ProfileUpdateInput!) { profileUpdate(input: $input) {
   ${errorFields("InvalidInputError")} ... on User { displayName timezone dayStartHour today } } }`;
 const CREATE = `mutation Token($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) {
@@ -146,8 +147,8 @@ function tokensSection(initial) {
     reveal, list, form);
 }
 
-function secretBox(secret, name) {
-  const input = h("input", { type: "text", readonly: true, value: secret, class: "secret", "aria-label": `Secret of token ${name}`, spellcheck: "false" });
+function secretBox(secret, name, kind = "token") {
+  const input = h("input", { type: "text", readonly: true, value: secret, class: "secret", "aria-label": `Secret of ${kind} ${name}`, spellcheck: "false" });
   const copy = h("button", { type: "button", class: "button primary" }, "Copy");
   const copied = h("span", { class: "small", role: "status" });
   copy.addEventListener("click", async () => {
@@ -160,8 +161,9 @@ function secretBox(secret, name) {
     }
   });
   const done = h("button", { type: "button", class: "button ghost" }, "I've saved it");
-  const box = h("div", { class: "secret-box", role: "region", "aria-label": "New token secret" },
-    h("p", {}, h("strong", {}, `Your new token “${name}”. `), "Copy it now: it will not be shown again."),
+  const box = h("div", { class: "secret-box", role: "region", "aria-label": `New ${kind} secret` },
+    h("p", {}, h("strong", {}, kind === "token" ? `Your new token “${name}”. ` : `The signing secret of your new ${kind}. `),
+      "Copy it now: it will not be shown again."),
     h("div", { class: "row nowrap" }, input, copy), h("div", { class: "row" }, done, copied));
   done.addEventListener("click", () => box.remove());
   return box;
@@ -251,6 +253,7 @@ export async function render(root, { app }) {
   skeleton.replaceWith(h("div", { class: "settings-grid" },
     h("section", { class: "card" }, profileForm(data.me, app)),
     tokensSection(data.apiTokens),
+    webhooksSection(data.webhooks, (secret, kind, name) => secretBox(secret, name, kind)),
     loopSection(),
     h("section", { class: "card" }, h("h2", {}, "Session"), h("p", { class: "muted small" }, "Log out of this browser."), logout)));
   return {};
