@@ -16,15 +16,18 @@ from server.settings import get_settings
 from server.webhooks import outbox, repository, sender, signing
 from server.webhooks.backoff import retry_delay, should_disable
 from server.webhooks.model import TEST_TYPE, Delivery, DeliveryStatus, Webhook, WebhookEvent
-from server.webhooks.targets import TargetRefused, check_url, checked_address
+from server.webhooks.targets import RESOLVE_SECONDS, TargetRefused, check_url, checked_address
 
 log = logging.getLogger(__name__)
 
 WEBHOOKS_MAX = 10  # per user
 DELIVERIES_SHOWN = 20  # per webhook, in Query.webhooks
 RESPONSE_MAX_BYTES = 64 * 1024
-# A claimed attempt is not taken up again before its deadline plus this margin has passed.
-LEASE_MARGIN = timedelta(seconds=30)
+# A claimed attempt is not taken up again before it must have ended: the name's look-up, the
+# request's deadline, and this margin for recording the outcome. A worker that died mid-attempt
+# leaves the row to the sweep once that has passed; one that is merely slow past it may see its
+# delivery made twice, which at-least-once allows (receivers drop repeats by webhook-id).
+LEASE_MARGIN = timedelta(seconds=5)
 KEEP_LOG = timedelta(days=30)  # finished deliveries older than this are forgotten by the sweep
 
 
@@ -93,8 +96,8 @@ async def attempt_delivery(delivery_id: UUID, spread: float | None = None) -> At
     or failed for good. `spread` fixes the retry's jitter (tests); by default it is random."""
     settings = get_settings()
     now = clock.now()
-    if not await repository.claim(delivery_id, now,
-                                  now + timedelta(seconds=settings.webhook_timeout_seconds) + LEASE_MARGIN):
+    lease = timedelta(seconds=RESOLVE_SECONDS + settings.webhook_timeout_seconds) + LEASE_MARGIN
+    if not await repository.claim(delivery_id, now, now + lease):
         return Attempted(None)
     found = await repository.for_attempt(delivery_id)
     if found is None:

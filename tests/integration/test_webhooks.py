@@ -22,10 +22,11 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from server import clock
+from server.database import count_queries
 from server.settings import get_settings
 from server.webhooks import jobs, repository, sender
 from server.webhooks import tables as webhook_tables
-from server.webhooks.service import LEASE_MARGIN, attempt_delivery
+from server.webhooks.service import attempt_delivery
 from tests import factories
 from tests.integration.api import Api
 from tests.integration.background import engine_without_worker, pool_of, run_queued
@@ -40,6 +41,9 @@ WEBHOOKS = """{ webhooks { id url events enabled lastError failingSince disabled
 DELETE = "mutation($id: ID!) { webhookDelete(id: $id) { __typename ... on Webhook { id } ... on Error { code } } }"
 TEST = """mutation($id: ID!) { webhookTest(id: $id) { __typename
   ... on WebhookDelivery { id event attempt status } ... on Error { code } } }"""
+
+
+LEASE = timedelta(seconds=20)
 
 
 @pytest.fixture
@@ -199,10 +203,10 @@ async def test_a_delivery_claimed_by_a_worker_that_died_is_delivered_by_the_swee
             [row] = await webhook_tables.WebhookDelivery.select(webhook_tables.WebhookDelivery.id)
             # a worker claimed it, then died before recording anything
             now = clock.now()
-            assert await repository.claim(row["id"], now, now + timedelta(seconds=40))
+            assert await repository.claim(row["id"], now, now + LEASE)
             assert await jobs.sweep_webhooks({"redis": pool_of(engine)}) == 0  # its lease still runs
             try:
-                clock.travel(timedelta(seconds=40) + LEASE_MARGIN)
+                clock.travel(LEASE + timedelta(seconds=1))
                 assert await jobs.sweep_webhooks({"redis": pool_of(engine)}) == 1
                 await run_queued(engine)
             finally:
@@ -314,3 +318,20 @@ async def test_tls_goes_to_the_checked_address_with_the_name_in_sni_and_the_cert
     assert names == ["hooks.test"]
     assert attempt.status_code is None and attempt.error is not None
     assert "CERTIFICATE_VERIFY_FAILED" in attempt.error
+
+
+async def test_the_webhooks_list_costs_the_same_statements_for_one_webhook_as_for_ten(api: Api) -> None:
+    async def statements(n: int) -> tuple[int, list[int]]:
+        api.as_user(await factories.user())
+        for i in range(n):
+            hook = (await create(api, f"https://1.1.1.1/hook/{i}", ["CHECK_IN_CREATED"]))["webhook"]
+            for _ in range(3):
+                await api.data(TEST, {"id": hook["id"]})
+        with count_queries() as counter:
+            listed = (await api.data(WEBHOOKS))["webhooks"]
+        return counter.count, [len(w["deliveries"]) for w in listed]
+
+    one, ten = await statements(1), await statements(10)
+    assert one[1] == [3] and ten[1] == [3] * 10
+    # token look-up, webhooks, the latest deliveries' ids, their rows
+    assert one[0] == ten[0] == 4
