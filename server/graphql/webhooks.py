@@ -136,7 +136,8 @@ class WebhookMutation:
         return WebhookType.from_domain(deleted)
 
     @strawberry.mutation(description="Send the webhook one `webhook.test` request now (once, no retries); its "
-                                     "outcome shows in the delivery log.")
+                                     "outcome shows in the delivery log. While a test waits to be sent, asking "
+                                     "again answers with that one.")
     @typed_errors
     async def webhook_test(self, info: Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(
             description="The webhook's id.")]) -> WebhookTestResult:

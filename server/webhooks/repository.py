@@ -107,6 +107,12 @@ async def insert_deliveries(rows: Sequence[tuple[UUID, UUID, str, str]], now: da
     return ids
 
 
+async def pending_test(webhook_id: UUID) -> Delivery | None:
+    row = await D.select(*_DELIVERY_COLUMNS).where(
+        (D.webhook == webhook_id) & (D.type == TEST_TYPE) & (D.status == DeliveryStatus.PENDING.value)).first()
+    return _delivery(row) if row else None
+
+
 async def claim(delivery_id: UUID, now: datetime, lease_until: datetime) -> bool:
     """Take a due pending delivery for one attempt: it is not due again until `lease_until` (so the
     sweep leaves it alone while the attempt runs, and takes it up again if its worker died).

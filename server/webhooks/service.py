@@ -68,12 +68,17 @@ async def delete_webhook(viewer: Viewer, webhook_id: UUID) -> Webhook:
 
 
 async def queue_test_delivery(viewer: Viewer, webhook_id: UUID) -> Delivery:
-    """Queue one `webhook.test` delivery (a disabled webhook too: its success enables it again)."""
+    """Queue one `webhook.test` delivery (a disabled webhook too: its success enables it again).
+    At most one test waits per webhook: asking again meanwhile answers with the waiting one, so a
+    loop of webhookTest cannot turn the server into a request cannon aimed at someone's URL."""
     now = clock.now()
     async with write_transaction() as uow:
         webhook = await repository.get_webhook(viewer.account.id, webhook_id)
         if webhook is None:
             raise not_found("webhook")
+        waiting = await repository.pending_test(webhook_id)
+        if waiting is not None:
+            return waiting
         delivery_id = await outbox.write_test(webhook, now)
         uow.deliveries.append(delivery_id)
     return Delivery(id=delivery_id, webhook_id=webhook_id, type=TEST_TYPE, attempt=0, status=DeliveryStatus.PENDING,

@@ -320,6 +320,14 @@ async def test_tls_goes_to_the_checked_address_with_the_name_in_sni_and_the_cert
     assert "CERTIFICATE_VERIFY_FAILED" in attempt.error
 
 
+async def test_a_test_asked_for_again_while_one_waits_is_the_same_delivery(api: Api) -> None:
+    api.as_user(await factories.user())
+    hook = (await create(api, "https://1.1.1.1/hook", ["CHECK_IN_CREATED"]))["webhook"]
+    first, second = [(await api.data(TEST, {"id": hook["id"]}))["webhookTest"] for _ in range(2)]
+    assert first["__typename"] == "WebhookDelivery" and first == second
+    assert await webhook_tables.WebhookDelivery.count() == 1
+
+
 async def test_the_webhooks_list_costs_the_same_statements_for_one_webhook_as_for_ten(api: Api) -> None:
     async def statements(n: int) -> tuple[int, list[int]]:
         api.as_user(await factories.user())
@@ -327,6 +335,8 @@ async def test_the_webhooks_list_costs_the_same_statements_for_one_webhook_as_fo
             hook = (await create(api, f"https://1.1.1.1/hook/{i}", ["CHECK_IN_CREATED"]))["webhook"]
             for _ in range(3):
                 await api.data(TEST, {"id": hook["id"]})
+                await webhook_tables.WebhookDelivery.update({webhook_tables.WebhookDelivery.status: "DELIVERED"},
+                                                            force=True)
         with count_queries() as counter:
             listed = (await api.data(WEBHOOKS))["webhooks"]
         return counter.count, [len(w["deliveries"]) for w in listed]
