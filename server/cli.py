@@ -34,7 +34,7 @@ def _setup() -> None:
 
 
 @click.group(help="Comeback: habits, streaks and a guided program, served over GraphQL; and its command-line "
-                  "client (login, habits, log, undo, skip, remind, status, export, import).")
+                  "client (login, habits, log, undo, skip, remind, status, export, import, webhooks).")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand not in {c.name for c in CLIENT_COMMANDS}:

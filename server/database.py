@@ -29,6 +29,7 @@ APPS = [
     "server.achievements.piccolo_app",
     "server.program.piccolo_app",
     "server.reminders.piccolo_app",
+    "server.webhooks.piccolo_app",
 ]
 
 

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     # Push endpoints on loopback or private networks (and plain http) are refused unless this is on:
     # the test suite's loopback push service needs it; production push services are public HTTPS.
     push_allow_private: bool = False
+    # Webhooks may call loopback, private, link-local and reserved addresses (and plain http): for
+    # receivers on this machine or network only; the default refuses them (server/webhooks/targets.py).
+    webhook_allow_private: bool = False
+    # The first retry's delay; each later one waits four times longer (server/webhooks/backoff.py).
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0)
+    # The whole of one delivery attempt (connect, send, answer) is cut off after this.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @field_validator("data_dir")
     @classmethod

@@ -197,6 +197,27 @@ def status(url: str | None, as_json: bool) -> None:
          "\n".join(lines))
 
 
+WEBHOOKS = """{ webhooks { id url events enabled lastError disabledAt
+  deliveries { id event attempt status responseCode lastError createdAt } } }"""
+
+
+@client_command("webhooks", help="List your webhooks with their latest deliveries (create them in Settings or "
+                                 "with webhookCreate).")
+def webhooks(url: str | None, as_json: bool) -> None:
+    with _api(url) as api:
+        found = api.graphql(WEBHOOKS)["webhooks"]
+    lines = []
+    for w in found:
+        state = "enabled" if w["enabled"] else f"DISABLED since {w['disabledAt']}"
+        lines.append(f"{w['url']}  {state}  {','.join(w['events'])}  {w['id']}")
+        if w["lastError"]:
+            lines.append(f"  last error: {w['lastError']}")
+        for d in w["deliveries"][:5]:
+            code = d["responseCode"] if d["responseCode"] is not None else "-"
+            lines.append(f"  {d['createdAt']}  {d['event']:<22} {d['status']:<9} attempt {d['attempt']}  HTTP {code}")
+    _out(as_json, found, "\n".join(lines) or "No webhooks yet.")
+
+
 # -- log, undo, skip
 
 
@@ -392,4 +413,4 @@ def _loop_summary(report: dict[str, Any]) -> str:
     return "\n".join(lines) or "The export holds no habits."
 
 
-COMMANDS = (login, habits, status, log, undo, skip, remind, export, import_)
+COMMANDS = (login, habits, status, log, undo, skip, remind, export, import_, webhooks)

@@ -12,14 +12,17 @@ import gc
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
+from arq import create_pool
 from arq.connections import RedisSettings
 
 from server import database
 from server.engine import broker, live, unit_of_work
 from server.engine.queue import ensure_recomputes
-from server.engine.worker import SupervisedWorker
+from server.engine.worker import REDIS_DOWN, SupervisedWorker
 from server.settings import Settings
+from server.webhooks.jobs import enqueue_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ class Engine:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
         unit_of_work.set_stale_handler(None)
+        unit_of_work.set_outbox_handler(None)
         if self.hub is not None:
             await self.hub.close()
             live.set_hub(None)
@@ -102,7 +106,13 @@ def _wire(engine: Engine, current: broker.Broker, settings: Settings, run_worker
     async def enqueue(marks: Sequence[unit_of_work.StaleMark]) -> None:
         await enqueues.call(lambda: ensure_recomputes(current.pool, marks))
 
+    deliveries = broker.Breaker("webhook enqueue", timeout=1.0)  # the outbox sweep catches up the same way
+
+    async def deliver(delivery_ids: Sequence[UUID]) -> None:
+        await deliveries.call(lambda: enqueue_deliveries(current.pool, delivery_ids))
+
     unit_of_work.set_stale_handler(enqueue)
+    unit_of_work.set_outbox_handler(deliver)
     engine.broker = current
     engine.hub = live.Hub(current.pool)
     live.set_hub(engine.hub)
@@ -114,8 +124,22 @@ def _wire(engine: Engine, current: broker.Broker, settings: Settings, run_worker
 async def run_worker_process(redis: RedisSettings) -> None:
     """`comeback worker`: own database pool, signal handling for a graceful stop, survives Redis restarts."""
     await database.start()
+    # The recompute's unit of work writes webhook outbox rows here too: enqueue their delivery at
+    # once (redis-py reconnects by itself; while Redis is away the sweep catches up afterwards).
+    try:
+        pool = await create_pool(redis, retry=0)
+    except REDIS_DOWN:
+        pool = None  # the supervised worker waits for Redis; the webhooks sweep enqueues the rows written meanwhile
+    if pool is not None:
+        async def deliver(delivery_ids: Sequence[UUID]) -> None:
+            await enqueue_deliveries(pool, delivery_ids)
+
+        unit_of_work.set_outbox_handler(deliver)
     freeze_start_up_objects()
     try:
         await SupervisedWorker(redis, handle_signals=True).run()  # returns on SIGTERM/SIGINT, jobs finished
     finally:
+        unit_of_work.set_outbox_handler(None)
+        if pool is not None:
+            await pool.aclose()
         await database.stop()

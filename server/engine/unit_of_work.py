@@ -12,23 +12,28 @@ this module imports neither arq nor Redis), then runs the `after_commit` callbac
 they were added. After a rollback nothing runs. A failure after the commit is logged, never
 raised: the change is stored and must be answered as such; a stale user is swept up later.
 
-The same mould carries an outbox (issue 16's webhooks): write the outbox row through a repository
-inside the block, and `uow.after_commit(kick_delivery, key="webhooks")` wakes delivery once per
-transaction however many rows were written; a lost kick costs latency only if delivery also
-polls its outbox, as the recompute sweep does for stale users.
+The outbox rides the same way: `uow.emit(user_id, WebhookEvent.CHECK_IN_CREATED, data)` (any
+producer: check-ins, the recompute, reminders) writes a delivery row for each of the user's enabled
+webhooks subscribed to that event, just before the commit and in the same transaction
+(`server.webhooks.outbox`); after the commit the engine's outbox handler enqueues their delivery
+jobs. A lost enqueue costs latency only: the webhooks sweep finds due rows, as the recompute sweep
+finds stale users.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from server import clock, database
 from server.accounts import repository as accounts
+from server.webhooks import outbox
+from server.webhooks.model import WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +48,11 @@ class StaleMark:
 
 
 StaleHandler = Callable[[Sequence[StaleMark]], Awaitable[None]]
+OutboxHandler = Callable[[Sequence[UUID]], Awaitable[None]]
 AfterCommit = Callable[[], Awaitable[None]]
 
 _stale_handler: StaleHandler | None = None
+_outbox_handler: OutboxHandler | None = None
 
 
 def set_stale_handler(handler: StaleHandler | None) -> None:
@@ -54,15 +61,29 @@ def set_stale_handler(handler: StaleHandler | None) -> None:
     _stale_handler = handler
 
 
+def set_outbox_handler(handler: OutboxHandler | None) -> None:
+    """The engine's reaction to committed outbox rows: enqueue their delivery (None: the sweep will)."""
+    global _outbox_handler
+    _outbox_handler = handler
+
+
 class UnitOfWork:
     def __init__(self) -> None:
         self._stale: dict[UUID, None] = {}  # an ordered set
+        self._emitted: list[outbox.Emitted] = []
         self._after_commit: dict[Hashable, AfterCommit] = {}
         self.marks: list[StaleMark] = []  # filled in as the transaction commits
+        self.deliveries: list[UUID] = []  # outbox rows written in this transaction, enqueued after its commit
 
     def mark_stale(self, user_id: UUID) -> None:
         """This user's derived state (confidence, achievements, steps) must follow this change."""
         self._stale[user_id] = None
+
+    def emit(self, user_id: UUID, event: WebhookEvent, data: Mapping[str, Any]) -> None:
+        """Tell this user's webhooks subscribed to `event` about this change: written to the outbox
+        in this transaction (nothing for a user without such a webhook), delivered after the commit.
+        `data` must be JSON-serialisable; it is the request's `data` as given."""
+        self._emitted.append(outbox.Emitted(user_id, event, data, clock.now()))
 
     def after_commit(self, callback: AfterCommit, *, key: Hashable | None = None) -> None:
         """Run `callback` once this transaction has committed; never after a rollback. With a `key`,
@@ -75,6 +96,8 @@ class UnitOfWork:
             version, became_stale = await accounts.mark_stale(user_id, now)
             if version:
                 self.marks.append(StaleMark(user_id, version, became_stale))
+        if self._emitted:
+            self.deliveries.extend(await outbox.write(self._emitted, now))
 
     async def _committed(self) -> None:
         handler = _stale_handler
@@ -84,6 +107,13 @@ class UnitOfWork:
             except Exception:
                 log.warning("could not schedule a recompute for %s; the sweep will",
                             [m.user_id for m in self.marks], exc_info=True)
+        outbox_handler = _outbox_handler
+        if self.deliveries and outbox_handler is not None:
+            try:
+                await outbox_handler(self.deliveries)
+            except Exception:
+                log.warning("could not enqueue %d webhook deliveries; the sweep will", len(self.deliveries),
+                            exc_info=True)
         for callback in self._after_commit.values():
             try:
                 await callback()

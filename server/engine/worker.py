@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from server.engine.jobs import MAX_TRIES, fire_reminders, recompute_user, roll_over, sweep
 from server.engine.queue import RECOMPUTE, WAKE_CHANNEL
 from server.settings import get_settings
+from server.webhooks import jobs as webhook_jobs
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,13 @@ SWEEP_SECONDS = {0, 10, 20, 30, 40, 50}
 REMINDER_SECONDS = {2, 12, 22, 32, 42, 52}
 
 
-FUNCTIONS = [func(recompute_user, name=RECOMPUTE, keep_result=0, max_tries=MAX_TRIES)]
+FUNCTIONS = [
+    func(recompute_user, name=RECOMPUTE, keep_result=0, max_tries=MAX_TRIES),
+    func(webhook_jobs.deliver_webhook, name=webhook_jobs.DELIVER, keep_result=0, max_tries=webhook_jobs.MAX_TRIES),
+]
 CRON_JOBS = [
     cron(sweep, second=SWEEP_SECONDS, run_at_startup=True, keep_result=0, unique=True),
+    cron(webhook_jobs.sweep_webhooks, second=SWEEP_SECONDS, run_at_startup=True, keep_result=0, unique=True),
     # Every quarter hour: zones with 30- and 45-minute offsets roll over on the quarter.
     cron(roll_over, minute={0, 15, 30, 45}, second=5, run_at_startup=True, keep_result=0, unique=True),
     # unique: one worker runs each tick; the delivery rows keep "at most once" even if two did.

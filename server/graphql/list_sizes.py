@@ -15,6 +15,8 @@ from server.habits.pause_service import PAUSES_MAX
 from server.habits.service import HABITS_MAX
 from server.portability.rows import ROWS_MAX
 from server.reminders.service import PUSH_SUBSCRIPTIONS_MAX, REMINDERS_PER_HABIT, UPCOMING_MAX
+from server.webhooks.model import WebhookEvent
+from server.webhooks.service import DELIVERIES_SHOWN, WEBHOOKS_MAX
 
 HISTORY_MAX = 365
 
@@ -51,4 +53,7 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("Reminder", "weekdays"): fixed(7),
     ("Query", "upcomingReminders"): fixed(UPCOMING_MAX),
     ("Query", "pushSubscriptions"): fixed(PUSH_SUBSCRIPTIONS_MAX),
+    ("Query", "webhooks"): fixed(WEBHOOKS_MAX),
+    ("Webhook", "events"): fixed(len(WebhookEvent)),
+    ("Webhook", "deliveries"): fixed(DELIVERIES_SHOWN),
 }

@@ -11,7 +11,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import accounts, habits, journal, loop, pauses, portability, program, progress, reminders
+from server.graphql import (accounts, habits, journal, loop, pauses, portability, program, progress, reminders,
+                            webhooks)
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import check_error_unions
@@ -21,11 +22,11 @@ from server.ratelimit import RateLimiter
 
 Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, pauses.PauseQuery, progress.ProgressQuery,
                               program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
-                              loop.LoopQuery, reminders.ReminderQuery))
+                              loop.LoopQuery, reminders.ReminderQuery, webhooks.WebhookQuery))
 Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, pauses.PauseMutation,
                                     journal.JournalMutation,
                                     program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation,
-                                    reminders.ReminderMutation))
+                                    reminders.ReminderMutation, webhooks.WebhookMutation))
 
 
 class Schema(strawberry.Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from server.habits import repository
 from server.habits.days import local_day
 from server.habits.model import Category, Kind, Schedule
 from server.habits.records import CheckInRecord, HabitRecord, Source
+from server.webhooks import payloads
+from server.webhooks.model import WebhookEvent
 
 NAME_MAX = 80
 UNIT_MAX = 24
@@ -299,6 +302,7 @@ async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime |
             "note": note, "source": source.value, "idempotency_key": key, "created_at": now,
         })
         uow.mark_stale(account.id)
+        uow.emit(account.id, WebhookEvent.CHECK_IN_CREATED, payloads.check_in_created(record))
     return record
 
 
@@ -312,6 +316,8 @@ async def undo_check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord:
         if record.undone_at is None:
             await repository.mark_undone(check_in_id, now)
             uow.mark_stale(viewer.account.id)
+            uow.emit(viewer.account.id, WebhookEvent.CHECK_IN_UNDONE,
+                     payloads.check_in_undone(dataclasses.replace(record, undone_at=now)))
     undone = await repository.get_check_in(viewer.account.id, check_in_id)
     assert undone is not None
     return undone

@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from server.program import repository as unlocks
 from server.program.service import get_program
 from server.program.unlocking import next_unlocks
 from server.progress import repository
+from server.webhooks import payloads
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +102,8 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
     confidence_by_day = {r.day: r.score for r in history}
     new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
 
-    won: list[str] = []
-    opened: list[str] = []
     if changed or to_award or new_steps:
-        async with write_transaction():
+        async with write_transaction() as uow:
             # The compare-and-set first: on PostgreSQL it takes the user's row lock, so two
             # recomputes of one user record one after the other, and one that read an older
             # version than the other writes nothing at all.
@@ -113,27 +112,35 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
                 await confidence_store.upsert_days(user_id, changed, started)
                 won = await awards.award(user_id, to_award, started)
                 opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
+                outcome.events = _events(won, opened, history[-1], stored, started)
+                # The user's webhooks hear of it from the outbox, written in this same transaction.
+                for event in outcome.events:
+                    uow.emit(user_id, *payloads.from_live(event))
     else:
-        # Nothing to write but the bookkeeping: one statement, atomic on its own.
+        # Nothing to write but the bookkeeping: one statement, atomic on its own. Nothing changed,
+        # so there is nothing to announce either (no award, no step, today's score as stored).
         outcome.stale_version = await repository.finish(user_id, outcome.version, today)
     if outcome.stale_version is None:
         return outcome  # a later recompute's results stand; announcing ours would be out of order
+    outcome.score = history[-1].score
+    return outcome
 
+
+def _events(won: Sequence[str], opened: Sequence[str], today_result: ConfidenceResult,
+            stored: Mapping[date, tuple[float, str]], at: datetime) -> list[LiveEvent]:
+    """What a recompute announces: new awards, newly opened steps (but step 1), a changed score today."""
     titles = {a.key: a for a in catalogue.CATALOGUE}
-    for key in won:
-        outcome.events.append(AchievementUnlocked(key=key, title=titles[key].title, at=started))
+    program = get_program()
+    events: list[LiveEvent] = [AchievementUnlocked(key=key, title=titles[key].title, at=at) for key in won]
     for key in opened:
         step = program.step(key)
         if step.position == 1:  # open from sign-up: recording it is bookkeeping, not news
             continue
-        outcome.events.append(StepUnlocked(key=key, title=step.title, position=step.position, at=started))
-    today_result = history[-1]
-    outcome.score = today_result.score
+        events.append(StepUnlocked(key=key, title=step.title, position=step.position, at=at))
     previous = stored.get(today_result.day)
     if previous is None or previous[0] != today_result.score:
-        outcome.events.append(ConfidenceChanged(score=today_result.score,
-                                                previous=previous[0] if previous else None, at=started))
-    return outcome
+        events.append(ConfidenceChanged(score=today_result.score, previous=previous[0] if previous else None, at=at))
+    return events
 
 
 async def stale_users(limit: int = 500, grace: timedelta = timedelta(seconds=2)) -> list[UUID]:

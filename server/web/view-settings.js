@@ -5,9 +5,11 @@
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
 import { SESSIONS, passwordSection, sessionsSection, deleteSection } from "./settings-account.js";
+import { webhooksSection, WEBHOOK_FIELDS } from "./view-webhooks.js";
 
 const SETTINGS = `query Settings { me { email displayName timezone dayStartHour createdAt }
-  apiTokens { id name scopes createdAt } ${SESSIONS} pushSubscriptions { endpoint userAgent createdAt } }`;
+  apiTokens { id name scopes createdAt } ${SESSIONS} pushSubscriptions { endpoint userAgent createdAt }
+  webhooks { ${WEBHOOK_FIELDS} } }`;
 const UPDATE = `mutation Profile($input: ProfileUpdateInput!) { profileUpdate(input: $input) {
   ${errorFields("InvalidInputError")} ... on User { displayName timezone dayStartHour today } } }`;
 const CREATE = `mutation Token($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) {
@@ -149,8 +151,8 @@ function tokensSection(initial) {
     reveal, list, form);
 }
 
-function secretBox(secret, name) {
-  const input = h("input", { type: "text", readonly: true, value: secret, class: "secret", "aria-label": `Secret of token ${name}`, spellcheck: "false" });
+function secretBox(secret, name, kind = "token") {
+  const input = h("input", { type: "text", readonly: true, value: secret, class: "secret", "aria-label": `Secret of ${kind} ${name}`, spellcheck: "false" });
   const copy = h("button", { type: "button", class: "button primary" }, "Copy");
   const copied = h("span", { class: "small", role: "status" });
   copy.addEventListener("click", async () => {
@@ -163,8 +165,9 @@ function secretBox(secret, name) {
     }
   });
   const done = h("button", { type: "button", class: "button ghost" }, "I've saved it");
-  const box = h("div", { class: "secret-box", role: "region", "aria-label": "New token secret" },
-    h("p", {}, h("strong", {}, `Your new token “${name}”. `), "Copy it now: it will not be shown again."),
+  const box = h("div", { class: "secret-box", role: "region", "aria-label": `New ${kind} secret` },
+    h("p", {}, h("strong", {}, kind === "token" ? `Your new token “${name}”. ` : `The signing secret of your new ${kind}. `),
+      "Copy it now: it will not be shown again."),
     h("div", { class: "row nowrap" }, input, copy), h("div", { class: "row" }, done, copied));
   done.addEventListener("click", () => box.remove());
   return box;
@@ -284,6 +287,7 @@ export async function render(root, { app }) {
     h("section", { class: "card" }, profileForm(data.me, app)),
     tokensSection(data.apiTokens),
     devicesSection(data.pushSubscriptions),
+    webhooksSection(data.webhooks, (secret, kind, name) => secretBox(secret, name, kind)),
     loopSection(),
     password,
     sessions,

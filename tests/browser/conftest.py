@@ -62,7 +62,9 @@ def _serve(demo: bool) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     # Every test signs up or logs in from 127.0.0.1: lift the per-IP sign-in limit for this server only.
     env.update({"COMEBACK_DATA_DIR": data_dir, "COMEBACK_LOG_LEVEL": "WARNING", "COMEBACK_ENV": "development",
-                "COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE": "1000"})
+                "COMEBACK_AUTH_RATE_LIMIT_PER_MINUTE": "1000",
+                # The webhook test's receiver listens on loopback, a private target.
+                "COMEBACK_WEBHOOK_ALLOW_PRIVATE": "1"})
     if demo:  # before the server starts: the demo rewrites history, which a running server would recompute
         subprocess.run([str(BIN), "demo"], env=env, check=True, timeout=180, capture_output=True)
     port = free_port()

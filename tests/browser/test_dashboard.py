@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: sign-up, check-ins, live toasts, program unlocks, tokens."""
+"""The dashboard in a real browser: sign-up, check-ins, live toasts, program unlocks, tokens, webhooks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from tests.browser.conftest import PHONE, Pages, goto, gql, sign_up
+from tests.integration.receiver import receiving
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install -e '.[test]')").expect
 
@@ -142,6 +144,37 @@ def test_api_token_is_shown_once_copied_and_revoked(pages: Pages, server: str) -
     expect(page.get_by_text("revoked. It stopped working at once.")).to_be_visible()
     denied = gql(server, "{ me { displayName } }", token=secret)
     assert denied["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_webhook_is_created_with_its_secret_shown_once_tested_into_its_log_and_deleted(pages: Pages,
+                                                                                        server: str) -> None:
+    token = sign_up(server)
+    with receiving() as receiver:
+        url = receiver.url()
+        page = pages.open(token=token, route="settings")
+        page.get_by_label("URL", exact=True).fill(url)
+        page.get_by_label("An achievement is earned").check()
+        page.get_by_role("button", name="Create webhook").click()
+        secret = page.get_by_label(f"Secret of webhook {url}").input_value()
+        assert secret.startswith("whsec_")
+        item = page.locator(".webhook", has_text=url)
+        expect(item).to_contain_text("active · 2 events")
+
+        item.get_by_role("button", name=f"Send a test to {url}").click()
+        # the log is read again until the test's answer is in, and stays open
+        expect(item.locator(".delivery-log tr[data-status=DELIVERED]")).to_have_count(1, timeout=15_000)
+        expect(item.locator(".delivery-log")).to_contain_text("webhook.test")
+        expect(item.locator(".delivery-log")).to_be_visible()
+        [request] = receiver.requests
+        assert Webhook(secret).verify(request.body, request.headers)["type"] == "webhook.test"
+
+        goto(page, "today")
+        goto(page, "settings")
+        assert secret not in page.content()
+        item.get_by_role("button", name=f"Delete webhook {url}").click()
+        item.get_by_role("button", name=f"Confirm: delete webhook {url}").click()
+        expect(page.locator(".webhook")).to_have_count(0)
+        assert gql(server, "{ webhooks { id } }", token=token)["data"] == {"webhooks": []}
 
 
 def test_every_view_fits_a_375_px_phone_without_sideways_scrolling(demo_pages: Pages, demo_server: str,

@@ -54,12 +54,14 @@ def environment(data_dir: Path, database_url: str | None = None, redis_url: str 
     return env
 
 
-def start(data_dir: Path, database_url: str | None = None, redis_url: str | None = None) -> Server:
+def start(data_dir: Path, database_url: str | None = None, redis_url: str | None = None,
+          extra_env: dict[str, str] | None = None) -> Server:
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     with open(data_dir / "server.log", "wb") as log:  # the child keeps its own copy of the handle
         process = subprocess.Popen([str(BIN_DIR / "comeback"), "serve", "--port", str(port)],
-                                   env=environment(data_dir, database_url, redis_url), start_new_session=True,
+                                   env={**environment(data_dir, database_url, redis_url), **(extra_env or {})},
+                                   start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=log)
     return Server(f"http://127.0.0.1:{port}", process, data_dir)
 

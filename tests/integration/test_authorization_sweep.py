@@ -62,6 +62,8 @@ class Owner:
     pause_id: str
     session_id: str
     reminder_id: str
+    webhook_id: str
+    webhook_secret: str
     marks: list[str] = field(default_factory=list)
 
 
@@ -133,6 +135,8 @@ PROBES: dict[str, Probe] = {
           skips: []}) { __typename ... on Error { code }
           ... on ImportRejectedError { report { created rows { code } } } } }""",
         lambda o: {"h": o.habit_id, "at": datetime.now(UTC).isoformat()}, _import_check),
+    "Mutation.webhookDelete": Probe(_mutation("webhookDelete", "$id: ID!", "id: $id"), lambda o: {"id": o.webhook_id}),
+    "Mutation.webhookTest": Probe(_mutation("webhookTest", "$id: ID!", "id: $id"), lambda o: {"id": o.webhook_id}),
 }
 
 # Per mutation: arguments the generated ones cannot guess (e.g. a step key that exists).
@@ -155,6 +159,7 @@ OWNER_SNAPSHOT = """{
   pauses { id from to reason createdAt habits { id } }
   achievements { key unlocked unlockedAt current target }
   program { steps { key unlocked unlockedAt } }
+  webhooks { id url events enabled lastError deliveries { id event status } }
 }"""
 
 
@@ -194,13 +199,19 @@ async def make_owner(api: Api) -> Owner:
                           {"i": {"endpoint": f"https://push.example.com/secret-{mark}", "p256dh": "BA" + "A" * 85,
                                  "auth": "A" * 22, "userAgent": f"secret-agent-{mark}"}})
     assert push["pushSubscriptionAdd"]["__typename"] == "PushSubscription"
+    # A literal public address: creating it needs no DNS, and no event it subscribes to happens here.
+    hook = await api.data('mutation($u: String!) { webhookCreate(input: {url: $u, events: [REMINDER_DUE]}) '
+                          "{ ... on WebhookCreated { secret webhook { id } } } }",
+                          {"u": f"https://1.1.1.1/secret-hook-{mark}"})
     owner = Owner(token=me.token, email=email, user_id=str(me.id), habit_id=habit["id"],
                   check_in_id=check_in["id"], token_id=token["apiToken"]["id"], token_secret=token["secret"],
                   journal_id=entry["journalEntryCreate"]["id"], skipped_day=skipped,
                   pause_id=pause["pauseCreate"]["id"], session_id=session,
-                  reminder_id=reminder["reminderSet"]["id"])
+                  reminder_id=reminder["reminderSet"]["id"],
+                  webhook_id=hook["webhookCreate"]["webhook"]["id"], webhook_secret=hook["webhookCreate"]["secret"])
     owner.marks = [mark, email, owner.user_id, owner.habit_id, owner.check_in_id, owner.token_id, owner.token_secret,
-                   owner.journal_id, owner.token, owner.pause_id, owner.session_id, owner.reminder_id]
+                   owner.journal_id, owner.token, owner.pause_id, owner.session_id, owner.reminder_id,
+                   owner.webhook_id, owner.webhook_secret]
     return owner
 
 

@@ -249,3 +249,19 @@ async def test_remind_on_the_habits_days_or_chosen_ones(api: GraphQLApi, cli: Cl
     listed = await api.data("{ habits { reminders { time weekdays } } }")
     assert listed["habits"][0]["reminders"] == [{"time": "07:30", "weekdays": [1, 3, 5]},
                                                 {"time": "18:05", "weekdays": [6, 7]}]
+
+
+async def test_webhooks_lists_each_webhook_with_its_latest_deliveries(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    assert (await cli("webhooks")).output == "No webhooks yet.\n"
+    created = await api.data('mutation { webhookCreate(input: {url: "https://1.1.1.1/hook", '
+                             "events: [CHECK_IN_CREATED, STEP_UNLOCKED]}) "
+                             "{ ... on WebhookCreated { webhook { id } } } }")
+    hook_id = created["webhookCreate"]["webhook"]["id"]
+    await api.data("mutation($id: ID!) { webhookTest(id: $id) { __typename } }", {"id": hook_id})
+    listed = await cli.json("webhooks")
+    assert [(w["id"], w["events"], [d["event"] for d in w["deliveries"]]) for w in listed] == [
+        (hook_id, ["CHECK_IN_CREATED", "STEP_UNLOCKED"], ["webhook.test"])]
+    lines = (await cli("webhooks")).output.splitlines()
+    assert lines[0] == f"https://1.1.1.1/hook  enabled  CHECK_IN_CREATED,STEP_UNLOCKED  {hook_id}"
+    assert "webhook.test" in lines[1] and "PENDING" in lines[1] and "attempt 0  HTTP -" in lines[1]

@@ -34,7 +34,8 @@ def blocks() -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = servers.start(tmp_path_factory.mktemp("docs-server"))
+    # The webhook example's receiver listens on loopback, a private target.
+    running = servers.start(tmp_path_factory.mktemp("docs-server"), extra_env={"COMEBACK_WEBHOOK_ALLOW_PRIVATE": "1"})
     try:
         servers.wait(running)
         yield running
@@ -65,7 +66,7 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
         env.pop(key, None)
     examples = blocks()
     assert [kind for kind, _ in examples] == ["sh", "sh", "sh", "sh", "python", "python", "sh", "sh", "sh",
-                                              "crontab", "json", "sh", "sh", "sh"]
+                                              "crontab", "json", "sh", "sh", "sh", "python"]
     outputs: list[str] = []
     walks_before_cron = 0
     for index, (kind, code) in enumerate(examples):
@@ -119,3 +120,4 @@ def test_every_example_of_the_api_cookbook_runs(server: Server, tmp_path: Path) 
     # the account's one session (its sign-up), then none, and the personal access token still answers
     lines = outputs[13].splitlines()
     assert (len(lines), json.loads(lines[0])["current"], lines[1:]) == (3, False, ["true", "0"])
+    assert outputs[14] == "check_in.created 5.0 True\n"  # delivered to the receiver, its signature verified

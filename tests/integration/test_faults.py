@@ -6,6 +6,7 @@
   catches up;
 - a worker is killed with SIGKILL in the middle of a job: the job runs again elsewhere and awards
   nothing twice;
+- a worker is killed with SIGKILL in the middle of a webhook delivery: another delivers it;
 - SIGTERM lets the in-flight request finish before the server exits.
 
 Runs in CI's PostgreSQL pass (COMEBACK_TEST_DATABASE_URL set); the shared services are never touched.
@@ -34,10 +35,12 @@ import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
 from arq.jobs import Job, JobStatus
+from standardwebhooks.webhooks import Webhook
 
 from server.engine.queue import recompute_job_id
 from tests import clients
 from tests.integration.processes import Process, Server, suite_env
+from tests.integration.receiver import receiving
 from tests.integration.throwaway import ThrowawayPostgres, ThrowawayRedis
 
 pytestmark = [
@@ -350,3 +353,45 @@ def test_sigterm_lets_the_in_flight_request_finish(stack: Stack) -> None:
     assert "Traceback" not in server.output()
     stored = asyncio.run(stack.sql("SELECT count(*) FROM check_in WHERE owner = $1::uuid", user))[0][0]
     assert stored == 4500
+
+
+def test_a_worker_killed_mid_delivery_loses_no_webhook_delivery(stack: Stack) -> None:
+    # The receiver holds the first request open; its worker is SIGKILLed meanwhile. Once the dead
+    # attempt's lease has run out (a 1 s request deadline: ~11 s), another worker delivers it.
+    env = stack.env(COMEBACK_JOB_TIMEOUT_SECONDS="3", COMEBACK_WEBHOOK_ALLOW_PRIVATE="1",
+                    COMEBACK_WEBHOOK_TIMEOUT_SECONDS="1")
+    server = started(Server(env, stack.root / "hook-serve.log"))
+    first = Process(["worker"], env, stack.root / "hook-worker-1.log")
+    second = Process(["worker"], env, stack.root / "hook-worker-2.log")
+    with receiving(hold_first=True) as receiver:
+        try:
+            client = Client(server.url)
+            client.sign_up()
+            habit = client.habit()
+            created = client.data('mutation($u: String!) { webhookCreate(input: {url: $u, events: [CHECK_IN_CREATED]}) '
+                                  "{ ... on WebhookCreated { secret } } }", u=receiver.url())["webhookCreate"]
+            first.start()
+            assert client.check_in(habit).status_code == 200
+            deadline = time.monotonic() + 30
+            while not receiver.requests:
+                assert time.monotonic() < deadline, first.output()[-3000:]
+                time.sleep(0.05)
+            first.kill()  # mid-delivery: the request is in flight, nothing recorded
+            receiver.release.set()
+            second.start()
+            deadline = time.monotonic() + 60
+            while len(receiver.requests) < 2:  # the first was never answered: its worker was gone
+                assert time.monotonic() < deadline, second.output()[-3000:]
+                time.sleep(0.25)
+            first_request, again = receiver.requests[:2]
+            assert again.headers["webhook-id"] == first_request.headers["webhook-id"]  # the same delivery
+            assert again.body == first_request.body
+            assert Webhook(created["secret"]).verify(again.body, again.headers)["type"] == "check_in.created"
+            deadline = time.monotonic() + 10
+            while asyncio.run(stack.sql("SELECT status FROM webhook_delivery"))[0][0] != "DELIVERED":
+                assert time.monotonic() < deadline
+                time.sleep(0.25)
+        finally:
+            first.kill()
+            second.stop()
+            server.stop()

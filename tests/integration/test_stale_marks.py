@@ -91,7 +91,8 @@ SUCCESS = {"profileUpdate": "User", "habitCreate": "Habit", "habitUpdate": "Habi
 LEAVES_DERIVED_STATE = {"signUp", "logIn", "logOut", "apiTokenCreate", "apiTokenRevoke", "passwordChange",
                         "sessionRevoke", "logOutEverywhere", "accountDelete", "habitsReorder",
                         # reminders and push subscriptions: no score, streak or unlock reads them
-                        "reminderSet", "reminderDelete", "pushSubscriptionAdd", "pushSubscriptionRemove"}
+                        "reminderSet", "reminderDelete", "pushSubscriptionAdd", "pushSubscriptionRemove",
+                        "webhookCreate", "webhookDelete", "webhookTest"}
 
 
 def test_every_mutation_is_classified() -> None:

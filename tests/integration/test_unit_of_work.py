@@ -13,6 +13,8 @@ from server.accounts import tables as accounts
 from server.engine import unit_of_work
 from server.engine.unit_of_work import StaleMark, write_transaction
 from server.progress import repository as progress
+from server.webhooks import tables as webhooks
+from server.webhooks.model import WebhookEvent
 from tests.integration.background import versions
 
 
@@ -23,6 +25,14 @@ async def user() -> AsyncIterator[UUID]:
                         day_start_hour=0, created_at=datetime(2026, 1, 1, tzinfo=UTC)).save()
     yield uid
     unit_of_work.set_stale_handler(None)
+    unit_of_work.set_outbox_handler(None)
+
+
+async def _webhook(owner: UUID, events: str) -> UUID:
+    hook_id = uuid4()
+    await webhooks.Webhook(id=hook_id, owner=owner, url="https://1.1.1.1/hook", events=events, secret="whsec_AA==",
+                           enabled=True, created_at=datetime(2026, 1, 1, tzinfo=UTC)).save()
+    return hook_id
 
 
 async def test_marks_then_callbacks_run_after_the_commit_in_order(user: UUID) -> None:
@@ -125,3 +135,42 @@ async def test_a_vanished_user_is_no_mark_and_use_cases_do_not_nest(user: UUID) 
     with pytest.raises(RuntimeError, match="already open"):
         async with write_transaction(), write_transaction():
             pass
+
+
+async def test_emitted_events_are_outbox_rows_of_the_same_transaction_handed_over_after_the_commit(
+        user: UUID) -> None:
+    hook = await _webhook(user, "CHECK_IN_CREATED,STEP_UNLOCKED")
+    await _webhook(user, "REMINDER_DUE")  # not subscribed: no row
+    handed: list[tuple[list[UUID], int]] = []
+
+    async def handler(delivery_ids: Sequence[UUID]) -> None:
+        # read outside the transaction: the rows are committed when the handler hears of them
+        handed.append((list(delivery_ids), await webhooks.WebhookDelivery.count()))
+
+    unit_of_work.set_outbox_handler(handler)
+    async with write_transaction() as uow:
+        uow.emit(user, WebhookEvent.CHECK_IN_CREATED, {"id": "c1"})
+        uow.emit(user, WebhookEvent.STEP_UNLOCKED, {"key": "s"})
+        uow.emit(user, WebhookEvent.CONFIDENCE_CHANGED, {"score": 1.0})
+        uow.emit(uuid4(), WebhookEvent.CHECK_IN_CREATED, {"id": "someone else's"})
+    rows = await webhooks.WebhookDelivery.select(webhooks.WebhookDelivery.id, webhooks.WebhookDelivery.webhook,
+                                                 webhooks.WebhookDelivery.type)
+    assert sorted(r["type"] for r in rows) == ["check_in.created", "step.unlocked"]
+    assert {r["webhook"] for r in rows} == {hook}
+    assert handed == [(uow.deliveries, 2)] and sorted(uow.deliveries) == sorted(r["id"] for r in rows)
+
+
+async def test_a_rolled_back_change_leaves_no_outbox_row_and_hands_nothing_over(user: UUID) -> None:
+    await _webhook(user, "CHECK_IN_CREATED")
+    handed: list[Sequence[UUID]] = []
+
+    async def handler(delivery_ids: Sequence[UUID]) -> None:
+        handed.append(delivery_ids)
+
+    unit_of_work.set_outbox_handler(handler)
+    with pytest.raises(LookupError):
+        async with write_transaction() as uow:
+            uow.emit(user, WebhookEvent.CHECK_IN_CREATED, {"id": "c1"})
+            raise LookupError("the use case fails after emitting")
+    assert handed == []
+    assert await webhooks.WebhookDelivery.count() == 0
