@@ -11,8 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from server.graphql import (accounts, habits, journal, loop, pauses, portability, program, progress, reminders,
-                            webhooks)
+from server.graphql import accounts, habits, journal, loop, pauses, portability, program, progress, reminders, webhooks
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import check_error_unions
