@@ -2,12 +2,12 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from server.habits.tables import CheckIn, Habit, HabitSkip
+from server.habits.tables import CheckIn, Habit, HabitCheckpoint, HabitSkip
 
 APP_CONFIG = AppConfig(
     app_name="habits",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Habit, CheckIn, HabitSkip],
+    table_classes=[Habit, CheckIn, HabitSkip, HabitCheckpoint],
     migration_dependencies=["server.accounts.piccolo_app"],
     commands=[],
 )

@@ -37,6 +37,7 @@ class HabitRecord:
     description: str | None = None
     question: str | None = None
     color: str | None = None  # "#RRGGBB"
+    checkpoint_epoch: int = 0  # see tables.Habit.checkpoint_epoch
 
     @property
     def archived(self) -> bool:

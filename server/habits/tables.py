@@ -46,6 +46,9 @@ class Habit(Table, tablename="habit"):
     # "<step key>/<habit name>" for habits adopted from a program step's starter kit: unique
     # per owner, so adopting a kit twice creates nothing new.
     kit_key = Varchar(length=160, null=True, default=None)
+    # Bumped by every invalidation of the habit's checkpoints, in that transaction: the recompute
+    # writes checkpoints only if it is still the value it read with the log (repository.save_checkpoints).
+    checkpoint_epoch = Integer(default=0)
 
 
 class CheckIn(Table, tablename="check_in"):
@@ -70,3 +73,19 @@ class HabitSkip(Table, tablename="habit_skip"):
     habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
     day = Date()
     created_at = Timestamptz()
+
+
+class HabitCheckpoint(Table, tablename="habit_checkpoint"):
+    """A habit's progress at the end of a past day (server.habits.checkpoints): reads and the
+    recompute continue from the latest one before what they need instead of from start_date.
+    Written by the recompute only; deleted from the earliest day a change touches."""
+
+    id = UUID(primary_key=True)
+    habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
+    day = Date()
+    rules = Varchar(length=16)  # a digest of the rules it was computed under: another one voids it
+    strength = DoublePrecision()  # the raw score, 0 to 1
+    streak = Integer()
+    longest = Integer()
+    freezes = Integer()
+    run = Integer()
