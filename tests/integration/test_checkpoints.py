@@ -7,12 +7,16 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from server import clock
 from server.database import count_queries
 from server.habits import repository, service, tables
+from server.habits.checkpoints import Checkpoint, extend
 from server.habits.model import Category, Kind, Period, Schedule
 from server.habits.records import HabitRecord
 from server.habits.summary import read
+from server.progress import repository as progress_repository
 from server.progress import service as progress
 from tests import factories
 from tests.integration.api import Api
@@ -180,3 +184,38 @@ async def test_the_dashboard_of_a_long_history_costs_the_same_statements(api: Ap
     # token, habits, checkpoints, the log from them on (totals and skips in one statement)
     assert before.count == after.count == 4
     assert resumed == replayed
+
+
+async def test_a_change_landing_under_the_recompute_leaves_no_stale_checkpoint(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a daily habit with four months of history and no checkpoints yet
+    me = await factories.user()
+    api.as_user(me)
+    today = me.account.today(clock.now())
+    start = today - timedelta(days=120)
+    habit = await factories.habit(me, start_date=start)
+    await factories.history(me, habit.id, [start + timedelta(days=i) for i in range(0, 120, 3)])
+    real = progress_repository.load_activity
+    back = start + timedelta(days=10)
+
+    async def change_midway(account: Any, today: Any) -> Any:
+        activity = await real(account, today)
+        if back not in activity.habits[0].log.quantities:
+            # a back-dated check-in commits after the recompute read the log it computes from
+            await factories.check_in(me, habit.id, occurred_at=clock.now() - (today - back))
+        return activity
+
+    monkeypatch.setattr(progress_repository, "load_activity", change_midway)
+    # when the recompute runs under it (and again, as its job would, since the user is stale again)
+    await progress.recompute_user(me.id)
+    monkeypatch.undo()
+    # then nothing was stored from the old log: the epoch had moved
+    assert await _stored(habit.id) == []
+    await progress.recompute_user(me.id)
+    log = (await repository.logs_for([habit.id]))[habit.id]
+    assert back in log.quantities
+    K = tables.HabitCheckpoint
+    rows = await K.select(K.day, K.strength, K.streak, K.longest, K.freezes, K.run).where(
+        K.habit == habit.id).order_by(K.day)
+    assert [Checkpoint(**r) for r in rows] == extend(habit.rules, log, today, None)
+    assert await _api_reads(api, habit, today) == await _replayed(habit, today)
