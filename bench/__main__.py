@@ -5,7 +5,7 @@
     COMEBACK_BENCH_REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench
         # also PostgreSQL + Redis and the scale-out figure (that database is EMPTIED)
 
-Runs bench.http, bench.recompute, bench.pure (and, with PostgreSQL + Redis, bench.memory) as separate
+Runs bench.http, bench.recompute, bench.pure, bench.reads (and, with PostgreSQL + Redis, bench.memory) as separate
 processes (each its own server and load generator), then writes bench/results/report.md and
 report.json from what they wrote. Pass --quick for shorter runs while iterating (the report says so).
 """
@@ -42,9 +42,11 @@ def main() -> None:
     _run("bench.http", "--seconds", seconds, "--runs", "3", env=sqlite_env)
     _run("bench.recompute", "--users", users, "--runs", "3", env=sqlite_env)
     _run("bench.pure", "--runs", "10" if args.quick else "30", env=sqlite_env)
+    _run("bench.reads", "--runs", "3" if args.quick else "5", env=sqlite_env)
     if os.environ.get("COMEBACK_BENCH_DATABASE_URL") and os.environ.get("COMEBACK_BENCH_REDIS_URL"):
         _run("bench.http", "--seconds", seconds, "--runs", "3", "--scale-out", env=dict(os.environ))
         _run("bench.recompute", "--users", users, "--runs", "3", env=dict(os.environ))
+        _run("bench.reads", "--runs", "3" if args.quick else "5", env=dict(os.environ))
         _run("bench.memory", "--users", "1000" if args.quick else "10000", env=dict(os.environ))
     produced = sorted((p for p in RESULTS.glob("*.json") if p.stat().st_mtime >= started and p.stem != "report"),
                       key=lambda p: p.stat().st_mtime)

@@ -16,8 +16,9 @@ through the API in the tests where signing up is the subject.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from server.accounts import service as accounts
@@ -25,6 +26,8 @@ from server.accounts.model import Account, Viewer
 from server.habits import service as habits
 from server.habits.model import Category, Kind, Period, Schedule
 from server.habits.records import CheckInRecord, HabitRecord
+from server.portability.checkins import import_check_ins
+from server.portability.rows import CheckInRow, RowStatus, SkipRow
 
 PASSWORD = "correct horse battery"
 DAILY = Schedule(Period.DAILY)
@@ -79,3 +82,13 @@ async def check_in(owner: User, habit_id: UUID, *, occurred_at: datetime | None 
                    idempotency_key: str | None = None) -> CheckInRecord:
     """A check-in logged by the habitCheckIn use case (now, quantity 1, unless told otherwise)."""
     return await habits.check_in(owner.viewer, habit_id, occurred_at, quantity, note, idempotency_key)
+
+
+async def history(owner: User, habit_id: UUID, days: Iterable[date], *, quantity: float = 1.0,
+                  skips: Iterable[date] = ()) -> None:
+    """Check-ins at noon UTC on each of `days` and skipped `skips`, by the checkInsImport use case: a long
+    history in one transaction (at most 5,000 of each)."""
+    report = await import_check_ins(
+        owner.viewer, [CheckInRow(habit_id, datetime.combine(day, time(12), tzinfo=UTC), quantity) for day in days],
+        [SkipRow(habit_id, day) for day in skips], dry_run=False)
+    assert report.committed, [o for o in report.rows + report.skips if o.status is RowStatus.REJECTED][:3]

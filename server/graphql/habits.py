@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import strawberry
@@ -19,14 +19,14 @@ from server.graphql.errors import (
     typed_errors,
 )
 from server.graphql.ids import parse_id, try_parse_id
-from server.graphql.loaders import CheckInPageKey
+from server.graphql.loaders import CheckInPageKey, ReadingKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.graphql.reminders import Reminder
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
 from server.habits.model import HabitDay as HabitDayRecord
 from server.habits.records import CheckInRecord, HabitRecord, Source
-from server.habits.summary import habit_days
+from server.habits.summary import HabitReading
 
 DAYS_MAX = 1000
 
@@ -85,6 +85,16 @@ class DaySeries:
     quantities: list[float]
 
 
+@strawberry.type(description="A habit's strength day by day, as `Habit.strength` gives it for today.")
+class StrengthSeries:
+    from_: date = strawberry.field(name="from", description="The first day of `values`, as asked.")
+    to: date = strawberry.field(description="The last day of `values`: the `to` asked, or today when that is "
+                                            "later (strength is not known ahead; the day before `from` when "
+                                            "`from` is after today and `values` is empty).")
+    values: list[float] = strawberry.field(description="Strength from 0 to 100 at the end of each day from "
+                                                       "`from` to `to`, one per day, rounded to 4 decimals.")
+
+
 @strawberry.type
 class Habit:
     id: strawberry.ID
@@ -118,9 +128,13 @@ class Habit:
             position=h.position, record=h,
         )
 
+    async def _reading(self, info: Info[Context, None], needed_from: date | None = None) -> HabitReading:
+        loaders = await info.context.loaders()
+        reading: HabitReading = await loaders.habit_reading.load(ReadingKey(self.record, needed_from or loaders.today))
+        return reading
+
     async def _summary(self, info: Info[Context, None]) -> HabitSummary:
-        summary: HabitSummary = await (await info.context.loaders()).habit_summary.load(self.record)
-        return summary
+        return (await self._reading(info)).summary()
 
     @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
                                   "does not break it. INTERVAL: DONE and COVERED days in a row, as Loop counts.")
@@ -177,13 +191,27 @@ class Habit:
         days = await self._days(info, from_, to)
         return DaySeries(start=from_, end=to, statuses=[d.status for d in days], quantities=[d.quantity for d in days])
 
+    @strawberry.field(description=f"Strength (0-100, as `strength`) at the end of each day from `from` to `to` "
+                                  f"(at most {DAYS_MAX} days), computed by the service so that no client "
+                                  f"re-implements the formula; 0 before the habit's startDate.")
+    async def strength_series(self, info: Info[Context, None],
+                              from_: Annotated[date, strawberry.argument(name="from")], to: date) -> StrengthSeries:
+        _check_range(from_, to)
+        reading = await self._reading(info, from_)
+        # Tomorrow has no strength yet: the series stops at today.
+        end = min(to, reading.today)
+        values = [round(v, 4) for v in reading.strengths(from_, end)] if from_ <= end else []
+        return StrengthSeries(from_=from_, to=end if from_ <= end else from_ - timedelta(days=1), values=values)
+
     async def _days(self, info: Info[Context, None], from_: date, to: date) -> list[HabitDayRecord]:
-        if to < from_ or (to - from_).days >= DAYS_MAX:
-            raise ApiError(ErrorCode.BAD_USER_INPUT, f"to must be on or after from, at most {DAYS_MAX} days",
-                           field="to")
-        loaders = await info.context.loaders()
-        log = await loaders.habit_log.load(self.record.id)
-        return habit_days(self.record.rules, log, loaders.today, from_, to)
+        _check_range(from_, to)
+        return (await self._reading(info, from_)).days(from_, to)
+
+
+def _check_range(from_: date, to: date) -> None:
+    if to < from_ or (to - from_).days >= DAYS_MAX:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"to must be on or after from, at most {DAYS_MAX} days",
+                       field="to")
 
 
 @strawberry.type

@@ -32,6 +32,7 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("Habit", "days"): date_range(),
     ("DaySeries", "statuses"): date_range(of_parent=True),
     ("DaySeries", "quantities"): date_range(of_parent=True),
+    ("StrengthSeries", "values"): date_range(of_parent=True),
     ("CheckInConnection", "edges"): argument("first", PAGE_DEFAULT, PAGE_MAX, of_parent=True),
     ("JournalEntryConnection", "edges"): argument("first", PAGE_DEFAULT, PAGE_MAX, of_parent=True),
     ("Confidence", "history"): argument("days", 30, HISTORY_MAX),

@@ -12,11 +12,16 @@ from strawberry.dataloader import DataLoader
 
 from server.accounts.model import Viewer
 from server.habits import queries
-from server.habits.model import HabitLog, HabitSummary
 from server.habits.records import CheckInRecord, HabitRecord
-from server.habits.summary import summarize
+from server.habits.summary import HabitReading
 from server.reminders import queries as reminders
 from server.reminders.records import ReminderRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingKey:
+    habit: HabitRecord
+    needed_from: date  # the first day the field reads: today for streaks and strength
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +39,22 @@ class Loaders:
     def __init__(self, viewer: Viewer, today: date) -> None:
         self.viewer = viewer
         self.today = today
-        self.habit_log = DataLoader[UUID, HabitLog](load_fn=self._load_logs)
-        self.habit_summary = DataLoader[HabitRecord, HabitSummary](load_fn=self._load_summaries)
+        self.habit_reading = DataLoader[ReadingKey, HabitReading](load_fn=self._load_readings)
         self.check_in_page = DataLoader[CheckInPageKey, list[CheckInRecord]](load_fn=self._load_pages)
         self.habit = DataLoader[UUID, HabitRecord | None](load_fn=self._load_habits)
         self.reminders = DataLoader[UUID, list[ReminderRecord]](load_fn=self._load_reminders)
 
-    async def _load_logs(self, ids: Sequence[UUID]) -> list[HabitLog]:
-        logs = await queries.logs(ids)
-        return [logs[i] for i in ids]
-
-    async def _load_summaries(self, habits: Sequence[HabitRecord]) -> list[HabitSummary]:
-        logs = await self.habit_log.load_many([h.id for h in habits])
-        return [summarize(h.rules, log, self.today) for h, log in zip(habits, logs, strict=True)]
+    async def _load_readings(self, keys: Sequence[ReadingKey]) -> list[HabitReading]:
+        # One walk per habit serves all its fields (streaks, strength, days, series), from the
+        # earliest day any of them reads.
+        habits: dict[UUID, HabitRecord] = {}
+        needed: dict[UUID, date] = {}
+        for key in keys:
+            hid = key.habit.id
+            habits.setdefault(hid, key.habit)
+            needed[hid] = min(needed.get(hid, key.needed_from), key.needed_from)
+        found = await queries.readings(list(habits.values()), needed, self.today)
+        return [found[key.habit.id] for key in keys]
 
     async def _load_pages(self, keys: Sequence[CheckInPageKey]) -> list[list[CheckInRecord]]:
         # One query per distinct (range, cursor, size); a dashboard asks all habits alike.

@@ -41,6 +41,11 @@ def _month_length(year: int, month: int) -> int:
     return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
+def longest_interval(days: int) -> int:
+    """The most days one interval of a `days`-day schedule can last (30 and 31: a month, at most 31)."""
+    return 31 if days in _MONTH_DENOMINATORS else days
+
+
 def interval_length(begin: int, days: int) -> int:
     """An interval lasts `days` days; 30 or 31 mean the month of `begin` (the next one from a month's last day)."""
     if days not in _MONTH_DENOMINATORS:

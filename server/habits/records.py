@@ -38,6 +38,7 @@ class HabitRecord:
     question: str | None = None
     color: str | None = None  # "#RRGGBB"
     position: int = 0  # the owner's order (habitsReorder)
+    checkpoint_epoch: int = 0  # see tables.Habit.checkpoint_epoch
 
     @property
     def archived(self) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -11,6 +12,7 @@ from uuid import UUID, uuid4
 from server import clock
 from server.database import DB
 from server.habits import tables
+from server.habits.checkpoints import Checkpoint
 from server.habits.model import Category, HabitLog, Kind, Period, Schedule
 from server.habits.pauses import with_pauses
 from server.habits.records import CheckInRecord, HabitRecord, PauseRecord, Source
@@ -20,6 +22,7 @@ C = tables.CheckIn
 S = tables.HabitSkip
 P = tables.Pause
 PH = tables.PauseHabit
+K = tables.HabitCheckpoint
 
 
 def _habit(row: dict[str, Any]) -> HabitRecord:
@@ -42,6 +45,7 @@ def _habit(row: dict[str, Any]) -> HabitRecord:
         question=row["question"],
         color=row["color"],
         position=row["position"],
+        checkpoint_epoch=row.get("checkpoint_epoch") or 0,
     )
 
 
@@ -159,6 +163,7 @@ _INSERT_CHECK_IN = (f"INSERT INTO check_in ({', '.join(_CHECK_IN_COLUMNS)}) "
 async def insert_check_in(values: dict[str, Any]) -> CheckInRecord:
     row = {"id": uuid4(), "note": None, "idempotency_key": None, **values}
     await C.raw(_INSERT_CHECK_IN, *(row[c] for c in _CHECK_IN_COLUMNS))
+    await invalidate_from([row["habit"]], row["day"])
     return _check_in({**row, "undone_at": None})
 
 
@@ -173,7 +178,10 @@ async def get_check_in(owner: UUID, check_in_id: UUID) -> CheckInRecord | None:
 
 
 async def mark_undone(check_in_id: UUID, now: datetime) -> None:
-    await C.update({C.undone_at: now}).where((C.id == check_in_id) & C.undone_at.is_null())
+    rows = await C.raw("UPDATE check_in SET undone_at = {} WHERE id = {} AND undone_at IS NULL RETURNING habit, day",
+                       now, check_in_id)
+    for row in rows:
+        await invalidate_from([_uuid(row["habit"])], _date(row["day"]))
 
 
 # A day's total adds its check-ins in the order they happened. Float addition is not associative, so
@@ -314,10 +322,12 @@ async def skip_exists(habit_id: UUID, day: date) -> bool:
 
 async def insert_skip(owner: UUID, habit_id: UUID, day: date, now: datetime) -> None:
     await S(id=uuid4(), owner=owner, habit=habit_id, day=day, created_at=now).save()
+    await invalidate_from([habit_id], day)
 
 
 async def delete_skip(habit_id: UUID, day: date) -> None:
     await S.delete().where((S.habit == habit_id) & (S.day == day))
+    await invalidate_from([habit_id], day)
 
 
 # -- pauses
@@ -329,6 +339,11 @@ async def insert_pause(owner: UUID, start: date, end: date, reason: str | None,
             created_at=now).save()
     if habit_ids:
         await PH.insert(*(PH(id=uuid4(), pause=pause_id, habit=h) for h in habit_ids))
+    # Its days become skips: the stored progress of its habits from its first day on no longer holds.
+    if habit_ids is None:
+        await invalidate_owner_from(owner, start)
+    else:
+        await invalidate_from(habit_ids, start)
     return PauseRecord(pause_id, owner, start, end, reason, None if habit_ids is None else tuple(habit_ids), now)
 
 
@@ -354,5 +369,175 @@ async def count_pauses(owner: UUID) -> int:
 
 
 async def delete_pause(pause_id: UUID) -> None:
+    pause = await P.select(P.owner, P.from_day, P.all_habits).where(P.id == pause_id).first()
+    if pause is None:
+        return
+    # Its days count as logged again: the stored progress of its habits from its first day is void.
+    if pause["all_habits"]:
+        await invalidate_owner_from(pause["owner"], pause["from_day"])
+    else:
+        linked = [r["habit"] for r in await PH.select(PH.habit).where(PH.pause == pause_id)]
+        await invalidate_from(linked, pause["from_day"])
     await PH.delete().where(PH.pause == pause_id)
     await P.delete().where(P.id == pause_id)
+
+
+
+# -- stored progress (server/habits/checkpoints.py)
+#
+# Every write to a habit's days above (and in server/portability/repository.py) calls invalidate_from
+# itself, so that no use case can forget it.
+
+def _in(ids: Sequence[Any]) -> str:
+    return f"({', '.join('{}' for _ in ids)})"
+
+
+async def invalidate_from(habit_ids: Sequence[UUID], day: date) -> None:
+    """A change to these habits' days from `day` on (a check-in, an undo, a skip, a pause...) voids
+    their checkpoints from `day` on; an INTERVAL habit's (without a total) all of them, since a
+    check-in can slide Loop's intervals back through a whole chain of them.
+
+    Call it in the write transaction of the change. It bumps each habit's checkpoint epoch first:
+    that takes the habit rows' locks, so a recompute saving checkpoints computed from the log before
+    this change either saves first (and this delete, a statement of its own, sees and removes them)
+    or finds the epoch moved and saves nothing (save_checkpoints)."""
+    ids = list(dict.fromkeys(habit_ids))
+    if not ids:
+        return
+    await H.raw(f"UPDATE habit SET checkpoint_epoch = checkpoint_epoch + 1 WHERE id IN {_in(ids)}", *ids)
+    await K.raw(
+        f"DELETE FROM habit_checkpoint WHERE habit IN {_in(ids)} AND (day >= {{}} OR habit IN "
+        f"(SELECT id FROM habit WHERE id IN {_in(ids)} AND kind = 'BUILD' AND period = 'INTERVAL' "
+        f"AND interval_total = {{}}))", *ids, day, *ids, False)
+
+
+async def invalidate_days(days: Sequence[tuple[UUID, date]]) -> None:
+    """invalidate_from for many (habit, day) changes at once (an import): each habit from its earliest."""
+    earliest: dict[UUID, date] = {}
+    for habit_id, day in days:
+        earliest[habit_id] = min(earliest.get(habit_id, day), day)
+    by_day: dict[date, list[UUID]] = defaultdict(list)
+    for habit_id, day in earliest.items():
+        by_day[day].append(habit_id)
+    for day, ids in sorted(by_day.items()):
+        await invalidate_from(ids, day)
+
+
+async def invalidate_owner_from(owner: UUID, day: date) -> None:
+    """invalidate_from for every habit of this owner (a change to all of their days, say "today" moving)."""
+    rows = await H.select(H.id).where(H.owner == owner)
+    await invalidate_from([r["id"] for r in rows], day)
+
+
+def _checkpoint(row: dict[str, Any]) -> tuple[str, Checkpoint]:
+    return row["rules"], Checkpoint(_date(row["day"]), float(row["strength"]), row["streak"], row["longest"],
+                                    row["freezes"], row["run"])
+
+
+_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run"
+
+
+async def checkpoints_between(habit_ids: Sequence[UUID], low: date,
+                              high: date) -> dict[UUID, list[tuple[str, Checkpoint]]]:
+    """Each habit's checkpoints (with their rules' digest) from `low` to before `high`, in day order."""
+    found: dict[UUID, list[tuple[str, Checkpoint]]] = {hid: [] for hid in habit_ids}
+    if not habit_ids:
+        return found
+    ids = list(habit_ids)
+    rows = await K.raw(f"SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint WHERE habit IN {_in(ids)} "
+                       "AND day >= {} AND day < {} ORDER BY habit, day", *ids, low, high)
+    for row in rows:
+        found[_uuid(row["habit"])].append(_checkpoint(row))
+    return found
+
+
+async def checkpoint_epochs(owner: UUID) -> dict[UUID, int]:
+    """Each of the owner's habits' checkpoint epoch (see save_checkpoints)."""
+    rows = await H.select(H.id, H.checkpoint_epoch).where(H.owner == owner)
+    return {r["id"]: r["checkpoint_epoch"] for r in rows}
+
+
+async def latest_checkpoints(habit_ids: Sequence[UUID]) -> dict[UUID, tuple[str, Checkpoint]]:
+    """Each habit's latest checkpoint, where it has one: one query."""
+    if not habit_ids:
+        return {}
+    ids = list(habit_ids)
+    rows = await K.raw(
+        f"SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint c WHERE habit IN {_in(ids)} AND day = "
+        "(SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit)", *ids)
+    return {_uuid(row["habit"]): _checkpoint(row) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointUpdate:
+    habit_id: UUID
+    epoch: int  # the habit's checkpoint epoch read with the log the checkpoints come from
+    rules: str  # checkpoints.digest of the rules they were computed under
+    after: date | None  # replaces every checkpoint after this day (None: all of the habit's)
+    checkpoints: Sequence[Checkpoint]
+
+
+async def save_checkpoints(updates: Sequence[CheckpointUpdate]) -> int:
+    """Store checkpoints for the habits whose epoch is still the one read with their log; returns how
+    many were stored. Inside a write transaction: the epoch check locks the habit rows (see
+    invalidate_from) until it commits."""
+    updates = [u for u in updates if u.checkpoints or u.after is None]
+    if not updates:
+        return 0
+    held_rows = await H.raw(
+        "UPDATE habit SET checkpoint_epoch = checkpoint_epoch WHERE "
+        + " OR ".join("(id = {} AND checkpoint_epoch = {})" for _ in updates) + " RETURNING id",
+        *(v for u in updates for v in (u.habit_id, u.epoch)))
+    held = {_uuid(r["id"]) for r in held_rows}
+    updates = [u for u in updates if u.habit_id in held]
+    for update in updates:
+        if update.after is None:
+            await K.delete().where(K.habit == update.habit_id)
+        else:
+            await K.delete().where((K.habit == update.habit_id) & (K.day > update.after))
+    rows = [K(id=uuid4(), habit=u.habit_id, day=c.day, rules=u.rules, strength=c.strength, streak=c.streak,
+              longest=c.longest, freezes=c.freezes, run=c.run)
+            for u in updates for c in u.checkpoints]
+    if rows:
+        await K.insert(*rows)
+    return len(rows)
+
+
+async def logs_since(bounds: Mapping[UUID, date | None]) -> dict[UUID, HabitLog]:
+    """Each habit's per-day totals and skips from its bound on (None: all of them), as logs_for reads
+    them, in one statement: a read continuing from a checkpoint needs only the days after it (and the
+    few its windows reach back to), however long the history."""
+    if not bounds:
+        return {}
+    groups: dict[date | None, list[UUID]] = defaultdict(list)
+    for hid, bound in bounds.items():
+        groups[bound].append(hid)
+    clauses: list[str] = []
+    args: list[Any] = []
+    for bound, ids in groups.items():
+        if bound is None:
+            clauses.append(f"habit IN {_in(ids)}")
+            args += ids
+        else:
+            clauses.append(f"(habit IN {_in(ids)} AND day >= {{}})")
+            args += [*ids, bound]
+    where = " OR ".join(clauses)
+    # The pauses reaching into each habit's window (a pause is a span of skipped days: pauses.py).
+    pause_where = " OR ".join(c.replace("habit IN", "h.id IN").replace("day >=", "p.to_day >=") for c in clauses)
+    rows = await C.raw(
+        f"SELECT habit, day, {_DAY_TOTAL} AS total, 0 AS skipped, NULL AS last_day FROM check_in "
+        f"WHERE undone_at IS NULL AND ({where}) GROUP BY habit, day "
+        f"UNION ALL SELECT habit, day, NULL AS total, 1 AS skipped, day AS last_day FROM habit_skip WHERE {where} "
+        f"UNION ALL SELECT h.id AS habit, p.from_day AS day, NULL AS total, 1 AS skipped, p.to_day AS last_day "
+        f"FROM habit h JOIN pause p ON {_PAUSES_OF_HABIT} WHERE {pause_where}",
+        *args, *args, *args)
+    quantities: dict[UUID, dict[date, float]] = defaultdict(dict)
+    skipped: dict[UUID, list[tuple[date, date]]] = defaultdict(list)
+    for row in rows:
+        hid, day = _uuid(row["habit"]), _date(row["day"])
+        if row["skipped"]:
+            skipped[hid].append((day, _date(row["last_day"])))
+        else:
+            quantities[hid][day] = float(row["total"])
+    horizon = _pause_horizon()
+    return {hid: with_pauses(HabitLog(quantities.get(hid, {})), skipped.get(hid, ()), horizon) for hid in bounds}

@@ -20,13 +20,19 @@ def decay(num: int, den: int) -> float:
     return math.pow(0.5, math.sqrt(num / den) / _HALF_LIFE_PERIODS)
 
 
-def strength_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
-    """Strength on each day from start_date to today: s = s*m + v*(1 - m) from 0, skipped days leave s unchanged."""
+def strength_scores(rules: HabitRules, log: HabitLog, today: date, since: date | None = None, s: float = 0.0,
+                    scale: float = 100.0) -> list[float]:
+    """Strength on each day from start_date (or `since`) to today: s = s*m + v*(1 - m) from 0 (or from
+    `s`, the raw score from 0 to 1 at the end of the day before `since`: a stored checkpoint's),
+    skipped days leave s unchanged. Resuming gives the same floats as walking from the start: the
+    recurrence takes the same steps, and each day's window is summed from the log as it would be.
+    `scale` 100 gives strength (0-100); 1 the raw score a checkpoint keeps."""
+    first = rules.start_date if since is None or since < rules.start_date else since
     if rules.kind is Kind.QUIT:
-        return _quit_scores(rules, log, today)
+        return _quit_scores(rules, log, first, today, s, scale)
     if rules.schedule.total:
-        return _total_scores(rules, log, today)
-    return _build_scores(rules, log, today)
+        return _total_scores(rules, log, first, today, s, scale)
+    return _build_scores(rules, log, first, today, s, scale)
 
 
 def strength_on(rules: HabitRules, log: HabitLog, today: date) -> float:
@@ -35,7 +41,23 @@ def strength_on(rules: HabitRules, log: HabitLog, today: date) -> float:
     return scores[-1] if scores else 0.0
 
 
-def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
+def window_days(rules: HabitRules) -> int:
+    """How many days (the day itself included) one day's strength step reads from the log."""
+    if rules.kind is Kind.QUIT:
+        return 1
+    num, den = rules.schedule.frequency()
+    if rules.schedule.total:
+        return den
+    return 2 * den if num < den else den
+
+
+def _window_start(rules: HabitRules, first: date, window: int) -> date:
+    """The first day the window of `first` reaches back to, never before start_date (days before count 0)."""
+    return date.fromordinal(max(rules.start_date.toordinal(), first.toordinal() - (window - 1)))
+
+
+def _build_scores(rules: HabitRules, log: HabitLog, first: date, today: date, s: float,
+                  scale: float) -> list[float]:
     num, den = rules.schedule.frequency()
     m = decay(num, den)
     if num < den:
@@ -43,7 +65,10 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
         # is not the difference between a perfect and a failed window.
         num, den = 2 * num, 2 * den
     target, skips, keep = rules.target, log.skips, 1 - m
-    days = list(date_range(rules.start_date, today))
+    # Resuming from `first`, the days its window reaches back to are read too (indexes below `skip`).
+    back = _window_start(rules, first, den)
+    skip = (first - back).days
+    days = list(date_range(back, today))
     get = log.quantities.get
     quantities = [get(day, 0.0) for day in days]
     # Negative totals would be a data error; they count as nothing rather than as debt.
@@ -72,15 +97,16 @@ def _build_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     held = {index for index, day in enumerate(days) if day in skips and quantities[index] < target} if skips else ()
     scores: list[float] = []
     append = scores.append
-    s = 0.0
-    for index, ratio in enumerate(ratios):
+    for index in range(skip, len(ratios)):
         if index not in held:
+            ratio = ratios[index]
             s = s * m + (1.0 if ratio >= 1 else ratio) * keep
-        append(100 * s)
+        append(scale * s)
     return scores
 
 
-def _total_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
+def _total_scores(rules: HabitRules, log: HabitLog, first: date, today: date, s: float,
+                  scale: float) -> list[float]:
     """Loop's numeric score: v = min(1, the last `days` days' total / target), the window never doubled."""
     num, den = rules.schedule.frequency()
     # Loop's window is its denominator, so n in n days (stored by Loop as 1/1) totals one day.
@@ -88,20 +114,22 @@ def _total_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     m = decay(num, den)
     keep, target, skips = 1 - m, rules.target, log.skips
     get = log.quantities.get
-    days = list(date_range(rules.start_date, today))
+    back = _window_start(rules, first, window)
+    skip = (first - back).days
+    days = list(date_range(back, today))
     totals = rolling_totals([get(day, 0.0) for day in days], window)
     scores: list[float] = []
     append = scores.append
-    s = 0.0
-    for day, total in zip(days, totals, strict=True):
+    for day, total in zip(days[skip:], totals[skip:], strict=True):
         # A skipped day leaves the score unchanged (Loop's SKIP), whatever was logged on it.
         if day not in skips:
             s = s * m + min(1.0, total / target) * keep
-        append(100 * s)
+        append(scale * s)
     return scores
 
 
-def _quit_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
+def _quit_scores(rules: HabitRules, log: HabitLog, first: date, today: date, s: float,
+                 scale: float) -> list[float]:
     """QUIT: from 0, each day v = 1 when clean and 0 on a slip (more than the limit logged); a skipped
     clean day leaves the score unchanged."""
     m = decay(1, 1)
@@ -109,11 +137,10 @@ def _quit_scores(rules: HabitRules, log: HabitLog, today: date) -> list[float]:
     get = log.quantities.get
     scores: list[float] = []
     append = scores.append
-    s = 0.0
-    for day in date_range(rules.start_date, today):
+    for day in date_range(first, today):
         if get(day, 0.0) > limit:
             s = s * m
         elif day not in skips:
             s = s * m + keep
-        append(100 * s)
+        append(scale * s)
     return scores

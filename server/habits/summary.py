@@ -1,45 +1,95 @@
 """Public entry points of the habit math: a habit's summary, its days, and its strength series."""
 
+from __future__ import annotations
+
 import math
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from server.habits.days import date_range
 from server.habits.model import DayStatus, HabitDay, HabitLog, HabitRules, HabitSummary, Kind, StreakUnit
-from server.habits.strength import strength_on, strength_scores
-from server.habits.timeline import walk
+from server.habits.strength import strength_scores
+from server.habits.timeline import Timeline, walk
+
+if TYPE_CHECKING:
+    from server.habits.checkpoints import Checkpoint
 
 
-def summarize(rules: HabitRules, log: HabitLog, today: date) -> HabitSummary:
-    """A habit's summary is the state of its streak walk after today plus its strength today."""
+@dataclass(frozen=True, slots=True)
+class HabitReading:
+    """A habit walked (and its strength computed) once, from start_date or a checkpoint through today;
+    every read of the habit is a slice of it."""
+
+    rules: HabitRules
+    log: HabitLog
+    today: date
+    timeline: Timeline
+    scores: list[float]  # strength on each day from timeline.start through today
+
+    def summary(self) -> HabitSummary:
+        """A habit's summary is the state of its streak walk after today plus its strength today."""
+        rules, today, timeline = self.rules, self.today, self.timeline
+        if today < rules.start_date:
+            done_today = False
+        elif rules.kind is Kind.QUIT:
+            done_today = self.log.quantities.get(today, 0.0) <= rules.limit
+        else:
+            done_today = timeline.status(today) is DayStatus.DONE
+        return HabitSummary(
+            current_streak=timeline.current_streak,
+            longest_streak=timeline.longest_streak,
+            # QUIT habits are judged daily whatever their schedule says.
+            streak_unit=StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit,
+            strength=self.scores[-1] if self.scores else 0.0,
+            done_today=done_today,
+            freezes_held=timeline.freezes_held,
+        )
+
+    def days(self, start: date, end: date) -> list[HabitDay]:
+        """Every date in [start, end] with its quantity and the status the streak walk gave it."""
+        if end < start:
+            raise ValueError("end must not be before start")
+        get, status = self.log.quantities.get, self.timeline.status
+        return [HabitDay(day, float(get(day, 0.0)), status(day)) for day in date_range(start, end)]
+
+    def strengths(self, start: date, end: date) -> list[float]:
+        """Strength (0-100) at the end of each day from `start` to `end` (at most today); 0 before start_date."""
+        if end > self.today:
+            raise ValueError("strength is known through today")
+        first, origin = self.timeline.start, self.rules.start_date
+        if max(start, origin) < min(first, end + timedelta(days=1)):
+            raise ValueError(f"strength before {first} was not walked")
+        before = max(0, (min(end, origin - timedelta(days=1)) - start).days + 1)
+        return [0.0] * before + self.scores[max(0, (start - first).days):(end - first).days + 1]
+
+
+def read(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None = None) -> HabitReading:
+    """Walk a habit from `base` (a checkpoint before today; None: from start_date) through today."""
     _check(rules)
-    timeline = walk(rules, log, today)
-    if today < rules.start_date:
-        done_today = False
-    elif rules.kind is Kind.QUIT:
-        done_today = log.quantities.get(today, 0.0) <= rules.limit
+    if base is not None and (base.day >= today or base.day < rules.start_date):
+        base = None
+    if base is None:
+        timeline = walk(rules, log, today)
+        scores = strength_scores(rules, log, today)
     else:
-        done_today = timeline.status(today) is DayStatus.DONE
-    return HabitSummary(
-        current_streak=timeline.current_streak,
-        longest_streak=timeline.longest_streak,
-        # QUIT habits are judged daily whatever their schedule says.
-        streak_unit=StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit,
-        strength=strength_on(rules, log, today),
-        done_today=done_today,
-        freezes_held=timeline.freezes_held,
-    )
+        since = base.day + timedelta(days=1)
+        timeline = walk(rules, log, today, since=since, state=base.walk_state)
+        scores = strength_scores(rules, log, today, since=since, s=base.strength)
+    return HabitReading(rules, log, today, timeline, scores)
 
 
-def habit_days(rules: HabitRules, log: HabitLog, today: date, start: date, end: date) -> list[HabitDay]:
+def summarize(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None = None) -> HabitSummary:
+    """A habit's summary is the state of its streak walk after today plus its strength today."""
+    return read(rules, log, today, base).summary()
+
+
+def habit_days(rules: HabitRules, log: HabitLog, today: date, start: date, end: date,
+               base: Checkpoint | None = None) -> list[HabitDay]:
     """Every date in [start, end] with its quantity and the status the streak walk gave it."""
     if end < start:
         raise ValueError("end must not be before start")
-    _check(rules)
-    timeline = walk(rules, log, today)
-    return [
-        HabitDay(day, float(log.quantities.get(day, 0.0)), timeline.status(day))
-        for day in date_range(start, end)
-    ]
+    return read(rules, log, today, base).days(start, end)
 
 
 def strength_series(rules: HabitRules, log: HabitLog, today: date) -> list[tuple[date, float]]:

@@ -49,6 +49,9 @@ class Habit(Table, tablename="habit"):
     # The owner's order of habits (habitsReorder); new habits go last. Ties (none are made on purpose)
     # fall back to creation order.
     position = Integer(default=0)
+    # Bumped by every invalidation of the habit's checkpoints, in that transaction: the recompute
+    # writes checkpoints only if it is still the value it read with the log (repository.save_checkpoints).
+    checkpoint_epoch = Integer(default=0)
 
 
 class CheckIn(Table, tablename="check_in"):
@@ -93,3 +96,19 @@ class PauseHabit(Table, tablename="pause_habit"):
     id = UUID(primary_key=True)
     pause = ForeignKey(Pause, on_delete=OnDelete.cascade, index=True)
     habit = ForeignKey(Habit, on_delete=OnDelete.cascade, index=True)
+
+
+class HabitCheckpoint(Table, tablename="habit_checkpoint"):
+    """A habit's progress at the end of a past day (server.habits.checkpoints): reads and the
+    recompute continue from the latest one before what they need instead of from start_date.
+    Written by the recompute only; deleted from the earliest day a change touches."""
+
+    id = UUID(primary_key=True)
+    habit = ForeignKey(Habit, on_delete=OnDelete.cascade)
+    day = Date()
+    rules = Varchar(length=16)  # a digest of the rules it was computed under: another one voids it
+    strength = DoublePrecision()  # the raw score, 0 to 1
+    streak = Integer()
+    longest = Integer()
+    freezes = Integer()
+    run = Integer()

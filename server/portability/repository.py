@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from piccolo.table import Table
 
 from server.achievements import tables as achievements
+from server.habits import repository as habit_store
 from server.habits import tables as habits
 from server.habits.records import CheckInRecord, HabitRecord
 
@@ -134,10 +135,12 @@ async def insert_habits(rows: Sequence[dict[str, Any]]) -> None:
 
 async def insert_check_ins(rows: Sequence[dict[str, Any]]) -> None:
     await _insert(C, rows)
+    await habit_store.invalidate_days([(row["habit"], row["day"]) for row in rows])
 
 
 async def insert_skips(rows: Sequence[dict[str, Any]]) -> None:
     await _insert(S, rows)
+    await habit_store.invalidate_days([(row["habit"], row["day"]) for row in rows])
 
 
 async def insert_pauses(pauses: Sequence[tuple[dict[str, Any], Sequence[UUID] | None]]) -> None:

@@ -10,6 +10,8 @@ from server.accounts.model import Account
 from server.activity import Activity, HabitActivity, JournalActivity
 from server.database import concurrently
 from server.habits import repository as habits
+from server.habits.checkpoints import extend, fingerprint
+from server.habits.repository import CheckpointUpdate
 from server.journal import repository as journal
 
 U = accounts.User
@@ -33,6 +35,33 @@ async def load_activity(account: Account, today: date) -> Activity:
             for h in records),
         journal=tuple(JournalActivity(day=d, step_key=k) for d, k in entries),
     )
+
+
+async def load_progress(account: Account, today: date) -> tuple[Activity, list[CheckpointUpdate]]:
+    """load_activity, and the checkpoints to store so that reads (and this job next time) continue
+    from a month ago at most: each habit's extended from its latest stored one.
+
+    Three steps, in this order (on PostgreSQL each sees what committed before it): the habits'
+    checkpoint epochs, then the activity (the logs), then the latest checkpoints. A change committed
+    in between moved an epoch read before it, so whatever is computed from here for that habit is
+    refused (save_checkpoints); read the other way round, a checkpoint the change voided could be
+    extended with a log that already holds the change, or a new one computed from a log without it."""
+    epochs = await habits.checkpoint_epochs(account.id)
+    activity = await load_activity(account, today)
+    ids = [h.id for h in activity.habits]
+    latest = await habits.latest_checkpoints(ids)
+    updates = []
+    for habit in activity.habits:
+        digest = fingerprint(habit.rules)
+        stored = latest.get(habit.id)
+        valid = stored is not None and stored[0] == digest and stored[1].day < today
+        base = stored[1] if valid and stored is not None else None
+        made = extend(habit.rules, habit.log, today, base)
+        epoch = epochs.get(habit.id)
+        if epoch is not None and (made or (stored is not None and not valid)):
+            updates.append(CheckpointUpdate(habit.id, epoch, digest,
+                                            base.day if base is not None else None, made))
+    return activity, updates
 
 
 async def finish(account_id: UUID, version: int, today: date) -> int | None:

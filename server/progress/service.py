@@ -23,6 +23,7 @@ from server.confidence.score import ConfidenceResult, confidence_history
 from server.database import concurrently, reads_together
 from server.engine.events import AchievementUnlocked, ConfidenceChanged, LiveEvent, StepUnlocked
 from server.engine.unit_of_work import StaleMark, write_transaction
+from server.habits import repository as habit_store
 from server.habits.days import local_day
 from server.program import repository as unlocks
 from server.program.service import get_program
@@ -88,8 +89,8 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
             return outcome
         today = account.today(started)
         # The reads do not depend on each other: on PostgreSQL their round trips overlap.
-        activity, stored, unlocked, awarded_before = await concurrently(
-            repository.load_activity(account, today),
+        (activity, checkpoints), stored, unlocked, awarded_before = await concurrently(
+            repository.load_progress(account, today),
             confidence_store.scores_since(user_id, today - timedelta(days=HISTORY_DAYS - 1)),
             unlocks.unlocked(user_id),
             awards.awarded(user_id),
@@ -102,13 +103,17 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
     confidence_by_day = {r.day: r.score for r in history}
     new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
 
-    if changed or to_award or new_steps:
+    won: list[str] = []
+    opened: list[str] = []
+    if changed or to_award or new_steps or checkpoints:
         async with write_transaction() as uow:
             # The compare-and-set first: on PostgreSQL it takes the user's row lock, so two
             # recomputes of one user record one after the other, and one that read an older
             # version than the other writes nothing at all.
             outcome.stale_version = await repository.finish(user_id, outcome.version, today)
             if outcome.stale_version is not None:
+                # Checkpoints guard themselves, habit by habit (a change since our read voids ours).
+                await habit_store.save_checkpoints(checkpoints)
                 await confidence_store.upsert_days(user_id, changed, started)
                 won = await awards.award(user_id, to_award, started)
                 opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)

@@ -1,7 +1,7 @@
 // Inline SVG charts: the year heatmap, line charts, the confidence gauge and progress bars.
 // Every chart has a fixed aspect ratio (no layout shift) and a text alternative.
 
-import { h, s, parseDate, formatDay, formatNumber } from "./dom.js";
+import { h, s, addDays, parseDate, formatDay, formatNumber } from "./dom.js";
 
 export const STATUS_LABELS = {
   DONE: "Done", PARTIAL: "Partly done", MISSED: "Missed", SKIPPED: "Skipped", FROZEN: "Kept by a freeze",
@@ -149,52 +149,15 @@ export function progressBar(current, target, label) {
 }
 
 /**
- * Loop Habit Tracker's strength, day by day, from the habit's `days` (the API's own formula,
- * recomputed here so the chart can show every day). Returns [{date, value}] from the first day given.
- * It must stay equal to server/habits/strength.py (tests/browser checks it against `strength`).
+ * The API's `strengthSeries` ({ from, to, values }) as chart points [{date, value}], from the habit's
+ * start date on: the service computes strength (one formula, the same numbers as `strength`).
  */
-export function strengthSeries(habit, days) {
-  const { period, weekdays, timesPerWeek, times, days: window, total } = habit.schedule;
-  // Loop's frequency: n in n days is every day (1/1), also for a total's window.
-  let [num, den] = period === "DAILY" ? [1, 1] : period === "WEEKDAYS" ? [weekdays.length, 7]
-    : period === "INTERVAL" ? (times === window ? [1, 1] : [times, window]) : [timesPerWeek, 7];
-  const past = days.filter((d) => d.date >= habit.startDate && d.status !== "FUTURE");
+export function strengthPoints(series, startDate) {
   const points = [];
-  let score = 0;
-  if (habit.kind === "QUIT") {
-    // From 0 like every habit: a clean day counts 1, a slip 0, a skipped clean day leaves it.
-    const m = Math.pow(0.5, 1 / 13);
-    const limit = habit.dailyLimit || 0;
-    for (const day of past) {
-      if (day.quantity > limit) score *= m;
-      else if (day.status !== "SKIPPED") score = score * m + (1 - m);
-      points.push({ date: day.date, value: 100 * score });
-    }
-    return points;
+  let day = series.from;
+  for (const value of series.values) {
+    if (day >= startDate) points.push({ date: day, value });
+    day = addDays(day, 1);
   }
-  const m = Math.pow(0.5, Math.sqrt(num / den) / 13);
-  const target = habit.targetQuantity;
-  if (period === "INTERVAL" && total) {
-    // Loop's numeric habits: the last `days` days' total against the target, the window never doubled.
-    past.forEach((day, i) => {
-      if (day.status !== "SKIPPED") {
-        let sum = 0;
-        for (let j = Math.max(0, i - den + 1); j <= i; j++) sum += Math.max(0, past[j].quantity);
-        score = score * m + Math.min(1, sum / target) * (1 - m);
-      }
-      points.push({ date: day.date, value: 100 * score });
-    });
-    return points;
-  }
-  if (num < den) { num *= 2; den *= 2; }
-  const shares = past.map((d) => (d.quantity <= 0 ? 0 : Math.min(1, d.quantity / target)));
-  past.forEach((day, i) => {
-    if (!(day.status === "SKIPPED" && day.quantity < target)) {
-      let sum = 0;
-      for (let j = Math.max(0, i - den + 1); j <= i; j++) sum += shares[j];
-      score = score * m + Math.min(1, sum / num) * (1 - m);
-    }
-    points.push({ date: day.date, value: 100 * score });
-  });
   return points;
 }

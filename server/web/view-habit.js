@@ -4,12 +4,13 @@ import { gql, unwrap, errorFields } from "./api.js";
 import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumber, plural, scheduleText,
   CATEGORY_LABELS, busy } from "./dom.js";
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
-import { heatmap, heatmapLegend, lineChart, strengthSeries } from "./charts.js";
+import { heatmap, heatmapLegend, lineChart, strengthPoints } from "./charts.js";
 import { pausedDays } from "./breaks.js";
 import { REMINDER_FIELDS, remindersSection } from "./reminders.js";
 
-const DETAIL = `query HabitDetail($id: ID!, $from: Date!, $to: Date!) { habit(id: $id) {
-  ...HabitFields days(from: $from, to: $to) { date status quantity } ${REMINDER_FIELDS}
+const DETAIL = `query HabitDetail($id: ID!, $heatFrom: Date!, $from: Date!, $to: Date!) { habit(id: $id) {
+  ...HabitFields days(from: $heatFrom, to: $to) { date status quantity } ${REMINDER_FIELDS}
+  strengthSeries(from: $from, to: $to) { from to values }
   checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } }
   pauses { id from to reason habits { id } } }
   ${HABIT_FIELDS}`;
@@ -21,7 +22,7 @@ const DELETE = `mutation DeleteHabit($id: ID!) { habitDelete(id: $id) { ${errorF
 
 const SOURCES = { API: "via the API", WEB: "on the web", MOBILE: "on the phone", SCRIPT: "by a script", IMPORT: "imported" };
 
-/** The heatmap starts on the Monday about a year back; strength needs up to 1,000 days (the API's limit). */
+/** The heatmap starts on the Monday about a year back; the strength chart shows up to 1,000 days (the API's limit). */
 function ranges(today) {
   const d = parseDate(addDays(today, -364));
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
@@ -56,7 +57,7 @@ export async function render(root, { params, app }) {
 
   const { heatFrom, from } = ranges(today);
   async function load(message = "") {
-    const data = await gql(DETAIL, { id, from, to: today });
+    const data = await gql(DETAIL, { id, heatFrom, from, to: today });
     const habit = data.habit;
     if (!habit) {
       body.replaceChildren(h("div", { class: "card empty-state" }, h("h1", {}, "Habit not found"),
@@ -64,17 +65,16 @@ export async function render(root, { params, app }) {
       return;
     }
     document.title = `${habit.name} · Comeback`;
-    const days = habit.days;
-    const heatDays = days.filter((d) => d.date >= heatFrom);
+    const heatDays = habit.days;
     const paused = pausedDays(data.pauses, habit.id);
     const todayCheckIns = habit.checkIns.edges.filter((e) => e.node.day === today);
-    const forActions = { ...habit, days: days.slice(-7), checkIns: { edges: todayCheckIns }, pausedToday: paused.has(today) };
+    const forActions = { ...habit, days: heatDays.slice(-7), checkIns: { edges: todayCheckIns }, pausedToday: paused.has(today) };
     const actions = habitActions(forActions, today, async (text, keepFocus) => {
       await load(text);
       if (keepFocus) focusActions(body);
     });
     if (message) actions.querySelector(".action-status").textContent = message;
-    const series = strengthSeries(habit, days);
+    const series = strengthPoints(habit.strengthSeries, habit.startDate);
     const partial = habit.startDate < from;
     const unit = habit.streakUnit === "WEEKS" ? "weeks" : "days";
 
@@ -160,8 +160,7 @@ export async function render(root, { params, app }) {
             + "(2 at most) and covers the next missed day, so one bad day doesn't end a streak.")),
       h("section", { class: "card", "aria-labelledby": "strength-title" },
         h("h2", { id: "strength-title" }, "Strength over time"),
-        h("p", { class: "muted small" }, "Loop Habit Tracker's habit strength (0–100), recomputed day by day in your browser "
-          + "from your history with the same formula the service uses. It rises with every done day and fades slowly when you miss."
+        h("p", { class: "muted small" }, "Loop Habit Tracker's habit strength (0–100), day by day. It rises with every done day and fades slowly when you miss."
           + (partial ? " Shown for the last 1,000 days." : "")),
         lineChart(series, { label: "Habit strength", format: (v) => `${formatNumber(v)}%` })),
       h("section", { class: "card", "aria-labelledby": "recent-title" },

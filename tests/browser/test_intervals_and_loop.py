@@ -57,14 +57,13 @@ def test_the_form_offers_times_a_week_and_times_in_any_days(pages: Pages, server
 
 
 def _series_in_page(page: Any, habit_id: str, today: str, start: str) -> float:
-    """The last point of the dashboard's own strength chart series for this habit."""
+    """The last point of the dashboard's strength chart series for this habit, as the habit page builds it."""
     value: float = page.evaluate("""async ([id, from, to]) => {
       const { gql } = await import('/api.js');
-      const { strengthSeries } = await import('/charts.js');
-      const data = await gql(`query($id: ID!, $f: Date!, $t: Date!) { habit(id: $id) { kind startDate targetQuantity
-        dailyLimit schedule { period weekdays timesPerWeek times days total } days(from: $f, to: $t) { date status
-        quantity } } }`, { id, f: from, t: to });
-      const points = strengthSeries(data.habit, data.habit.days);
+      const { strengthPoints } = await import('/charts.js');
+      const data = await gql(`query($id: ID!, $f: Date!, $t: Date!) { habit(id: $id) { startDate
+        strengthSeries(from: $f, to: $t) { from to values } } }`, { id, f: from, t: to });
+      const points = strengthPoints(data.habit.strengthSeries, data.habit.startDate);
       return points[points.length - 1].value;
     }""", [habit_id, start, today])
     return value
