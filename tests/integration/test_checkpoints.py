@@ -219,3 +219,29 @@ async def test_a_change_landing_under_the_recompute_leaves_no_stale_checkpoint(
         K.habit == habit.id).order_by(K.day)
     assert [Checkpoint(**r) for r in rows] == extend(habit.rules, log, today, None)
     assert await _api_reads(api, habit, today) == await _replayed(habit, today)
+
+
+async def test_pauses_declared_or_called_off_after_checkpoints_are_read_as_skips(api: Api) -> None:
+    """A pause's days become skips far back in a checkpointed history (and stop being skips when it
+    is called off): reads equal a replay each time, before and after the recompute."""
+    from server.habits import pause_service
+
+    me = await factories.user()
+    api.as_user(me)
+    today = me.account.today(clock.now())
+    habits = await _long_history(me, today)
+    await progress.recompute_user(me.id)
+    some = await pause_service.create_pause(me.viewer, [habits[0].id, habits[3].id], today - timedelta(days=200),
+                                            today - timedelta(days=170), "illness")
+    every = await pause_service.create_pause(me.viewer, None, today - timedelta(days=90), today - timedelta(days=60),
+                                             "holiday")
+    for habit in habits:
+        assert await _api_reads(api, habit, today) == await _replayed(habit, today), habit.name
+    await progress.recompute_user(me.id)
+    for habit in habits:
+        assert await _api_reads(api, habit, today) == await _replayed(habit, today), habit.name
+    await pause_service.delete_pause(me.viewer, some.id)
+    await pause_service.delete_pause(me.viewer, every.id)
+    for habit in habits:
+        assert await _api_reads(api, habit, today) == await _replayed(habit, today), habit.name
+    # the replay itself saw the pauses: with them, the daily habit's days 90-60 back were SKIPPED
