@@ -15,14 +15,14 @@ from server.journal import service
 from server.journal.model import JournalRecord
 
 
-@strawberry.type
+@strawberry.type(description="A private journal entry: what you wrote, and the prompt and step it answered.")
 class JournalEntry:
-    id: strawberry.ID
-    prompt: str | None
-    body: str
-    step_key: str | None
-    day: date
-    created_at: datetime
+    id: strawberry.ID = strawberry.field(description="Stable; opaque.")
+    prompt: str | None = strawberry.field(description="The prompt it answers, if any.")
+    body: str = strawberry.field(description="What you wrote.")
+    step_key: str | None = strawberry.field(description="The program step it was written for, if any.")
+    day: date = strawberry.field(description="The local day it was written.")
+    created_at: datetime = strawberry.field(description="When it was written.")
 
     @classmethod
     def from_domain(cls, r: JournalRecord) -> JournalEntry:
@@ -30,17 +30,17 @@ class JournalEntry:
                    created_at=r.created_at)
 
 
-@strawberry.type
+@strawberry.type(description="A page of journal entries (Relay cursor connection).")
 class JournalEntryConnection:
-    edges: list[Edge[JournalEntry]]
-    page_info: PageInfo
+    edges: list[Edge[JournalEntry]] = strawberry.field(description="The page's entries, with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
 
 
 JournalEntryResult = Annotated[JournalEntry | InvalidInputError | NotFoundError | StepLockedError,
-                               strawberry.union("JournalEntryResult")]
+                               strawberry.union("JournalEntryResult", description="The entry, or why not.")]
 
 
-@strawberry.input
+@strawberry.input(description="A journal entry to write.")
 class JournalEntryCreateInput:
     body: str = strawberry.field(description=f"At most {service.BODY_MAX} characters.")
     prompt: str | None = strawberry.field(default=None, description="The prompt you answered, if any.")
@@ -50,8 +50,12 @@ class JournalEntryCreateInput:
 @strawberry.type
 class JournalQuery:
     @strawberry.field(description="Your journal, newest first.")
-    async def journal_entries(self, info: Info[Context, None], first: int | None = 20,
-                              after: str | None = None) -> JournalEntryConnection:
+    async def journal_entries(self, info: Info[Context, None],
+                              first: Annotated[int | None, strawberry.argument(
+                                  description="Page size: 0-100 (default 20).")] = 20,
+                              after: Annotated[str | None, strawberry.argument(
+                                  description="The endCursor of the previous page.")] = None,
+                              ) -> JournalEntryConnection:
         size = page_size(first)
         rows = await service.page(await info.context.require_viewer(), decode_cursor(after), size + 1)
         edges = [Edge(cursor=encode_cursor(r.created_at, r.id), node=JournalEntry.from_domain(r)) for r in rows[:size]]
@@ -64,7 +68,8 @@ class JournalMutation:
     @strawberry.mutation(description="Write a journal entry (private to you).")
     @typed_errors
     async def journal_entry_create(self, info: Info[Context, None],
-                                   input: JournalEntryCreateInput) -> JournalEntryResult:
+                                   input: Annotated[JournalEntryCreateInput, strawberry.argument(
+                                       description="The entry.")]) -> JournalEntryResult:
         record = await service.create_entry(await info.context.require_viewer(), input.body, input.prompt,
                                             input.step_key)
         return JournalEntry.from_domain(record)

@@ -8,7 +8,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits, journal, loop, portability, program, progress
@@ -19,11 +18,19 @@ from server.graphql.list_sizes import LIST_SIZES
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
-Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery,
-                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
-                              loop.LoopQuery))
-Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation,
-                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation))
+
+# Each domain's root fields, merged by inheritance (what strawberry.tools.merge_types does, plus a description).
+@strawberry.type(description="Everything you can read; all of it yours only (UNAUTHENTICATED without a token).")
+class Query(accounts.AccountQuery, habits.HabitQuery, progress.ProgressQuery, program.ProgramQuery,
+            journal.JournalQuery, portability.PortabilityQuery, loop.LoopQuery):
+    pass
+
+
+@strawberry.type(description="Everything you can change; expected failures are typed members of each result "
+                             "union (implementing Error).")
+class Mutation(accounts.AccountMutation, habits.HabitMutation, journal.JournalMutation, program.ProgramMutation,
+               portability.PortabilityMutation, loop.LoopMutation):
+    pass
 
 
 class Schema(strawberry.Schema):
