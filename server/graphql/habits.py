@@ -19,7 +19,7 @@ from server.graphql.errors import (
     typed_errors,
 )
 from server.graphql.ids import parse_id, try_parse_id
-from server.graphql.loaders import CheckInPageKey
+from server.graphql.loaders import CheckInCountKey, CheckInPageKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
@@ -171,7 +171,7 @@ class Habit:
         size = page_size(first)
         key = CheckInPageKey(self.record.id, from_, to, decode_cursor(after), size)
         rows = await (await info.context.loaders()).check_in_page.load(key)
-        return CheckInConnection.build(rows, size)
+        return CheckInConnection.build(rows, size, CheckInCountKey(self.record.id, from_, to))
 
     @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
     async def days(self, info: Info[Context, None],
@@ -224,13 +224,20 @@ class CheckIn:
 class CheckInConnection:
     edges: list[Edge[CheckIn]] = strawberry.field(description="The page's check-ins, with their cursors.")
     page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
+    count_key: strawberry.Private[CheckInCountKey]
+
+    @strawberry.field(description="Live check-ins in the whole range (from/to), over every page.")
+    async def total_count(self, info: Info[Context, None]) -> int:
+        count: int = await (await info.context.loaders()).check_in_count.load(self.count_key)
+        return count
 
     @classmethod
-    def build(cls, rows: list[CheckInRecord], size: int) -> CheckInConnection:
+    def build(cls, rows: list[CheckInRecord], size: int, count_key: CheckInCountKey) -> CheckInConnection:
         page = rows[:size]
         edges = [Edge(cursor=encode_cursor(r.occurred_at, r.id), node=CheckIn.from_domain(r)) for r in page]
         return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > size,
-                                                   end_cursor=edges[-1].cursor if edges else None))
+                                                   end_cursor=edges[-1].cursor if edges else None),
+                   count_key=count_key)
 
 
 HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union(

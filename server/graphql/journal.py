@@ -35,6 +35,11 @@ class JournalEntryConnection:
     edges: list[Edge[JournalEntry]] = strawberry.field(description="The page's entries, with their cursors.")
     page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
 
+    @strawberry.field(description="All your journal entries, over every page.")
+    async def total_count(self, info: Info[Context, None]) -> int:
+        # Counted only when asked for: a page alone costs no count.
+        return await service.count(await info.context.require_viewer())
+
 
 JournalEntryResult = Annotated[JournalEntry | InvalidInputError | NotFoundError | StepLockedError,
                                strawberry.union("JournalEntryResult", description="The entry, or why not.")]

@@ -40,3 +40,7 @@ async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: 
 
 async def page(viewer: Viewer, after: tuple[datetime, UUID] | None, limit: int) -> list[JournalRecord]:
     return await repository.page(viewer.account.id, after, limit)
+
+
+async def count(viewer: Viewer) -> int:
+    return await repository.count(viewer.account.id)
