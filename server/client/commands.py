@@ -252,7 +252,7 @@ def log(url: str | None, as_json: bool, habit: str, qty: float | None, note: str
                                        "day": check_in["day"]})
     h = check_in["habit"]
     unit = f" {h['unit']}" if h["unit"] else ""
-    verb = "already logged" if replayed else "logged"
+    verb = ("already logged and undone" if check_in["undone"] else "already logged") if replayed else "logged"
     _out(as_json, {**check_in, "alreadyLogged": replayed},
          f"{h['name']}: {verb} {_qty(check_in['quantity'])}{unit} on {check_in['day']}. "
          f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")

@@ -74,18 +74,23 @@ async def test_habit_commands_refuse_bad_input_with_the_documented_exit_codes(ap
     assert [h["name"] for h in await cli.json("habits")] == ["Walk"]
 
 
-async def test_undo_twice_says_there_is_nothing_left_to_undo(api: GraphQLApi, cli: Cli) -> None:
+async def test_undo_twice_says_there_is_nothing_left_to_undo(api: GraphQLApi, cli: Cli,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    minute = datetime.now(UTC).replace(second=0, microsecond=0)
+    monkeypatch.setattr(commands, "_now", lambda: minute)  # every run in one minute: one idempotency key
     await signed_in(api, cli)
     await cli("habit", "add", "Walk")
     await cli("log", "walk")
 
     first = await cli("undo")
     second = await cli("undo", "--json")
+    replayed = await cli("log", "walk")  # the same minute: the same key, whose check-in is undone
 
     assert first.exit_code == 0 and "undid the check-in" in first.output
     assert second.exit_code == ExitCode.INVALID
     error = json.loads(second.output.splitlines()[0])["error"]
     assert error["code"] == "NOTHING_TO_UNDO" and "already undone" in error["message"]
+    assert replayed.output.startswith("Walk: already logged and undone 1 on ")
 
 
 async def test_empty_habit_name_and_the_own_csv_export_are_refused_clearly(api: GraphQLApi, cli: Cli,

@@ -58,3 +58,13 @@ async def test_connections_count_every_page_in_one_query_for_all_habits(api: Api
     assert [h["checkIns"]["totalCount"] for h in since] == [0, 1, 2]
     assert with_totals.count == pages_only.count + 1  # one count for every habit's connection
     assert journal["journalEntries"]["totalCount"] == 3 and len(journal["journalEntries"]["edges"]) == 1
+
+
+async def test_habit_update_clears_a_unit_with_a_blank_and_a_target_with_1(api: Api) -> None:
+    api.as_user(await factories.user())
+    read = await api.create_habit(name="Read", category="READING", targetQuantity=20, unit="pages")
+
+    cleared = (await api.data("""mutation($id: ID!) { habitUpdate(id: $id, input: {unit: "", targetQuantity: 1}) {
+        ... on Habit { unit targetQuantity } } }""", {"id": read["id"]}))["habitUpdate"]
+
+    assert cleared == {"unit": None, "targetQuantity": 1.0}
