@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from server.client.commands import COMMANDS as CLIENT_COMMANDS
+from server.client.commands import COMMANDS
+from server.client.habit_commands import habit
+
+CLIENT_COMMANDS = (*COMMANDS, habit)
 
 if TYPE_CHECKING:
     from server.settings import Settings
@@ -34,7 +37,8 @@ def _setup() -> None:
 
 
 @click.group(help="Comeback: habits, streaks and a guided program, served over GraphQL; and its command-line "
-                  "client (login, habits, log, undo, skip, remind, status, export, import, webhooks).")
+                  "client (login, habits, habit, log, undo, skip, remind, status, export, import, webhooks; see "
+                  "docs/cli.md).")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand not in {c.name for c in CLIENT_COMMANDS}:

@@ -24,13 +24,18 @@ _TOP_LEVEL = {"UNAUTHENTICATED": ExitCode.AUTH, "FORBIDDEN": ExitCode.AUTH, "RAT
               "INTERNAL": ExitCode.UNAVAILABLE}
 
 
+# The client's own codes (besides the API's) where a failure has no API code, so `--json` always gives one.
+_DEFAULT_CODES = {ExitCode.USAGE: "USAGE", ExitCode.INVALID: "INVALID_INPUT", ExitCode.AUTH: "UNAUTHENTICATED",
+                  ExitCode.UNAVAILABLE: "UNAVAILABLE", ExitCode.RATE_LIMITED: "RATE_LIMITED"}
+
+
 class ClientError(Exception):
     def __init__(self, message: str, exit_code: ExitCode, code: str | None = None,
                  details: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
-        self.code = code
+        self.code = code or _DEFAULT_CODES.get(exit_code, "ERROR")
         self.details = details
 
 
@@ -68,10 +73,12 @@ class Api:
                 response = self.http.post("/graphql", json=payload)
             except httpx.ConnectError as error:
                 if last:
-                    raise ClientError(f"cannot reach {self.url}: {error}", ExitCode.UNAVAILABLE) from None
+                    raise ClientError(f"cannot reach {self.url}: {error}", ExitCode.UNAVAILABLE,
+                                      "UNREACHABLE") from None
             except httpx.TransportError as error:
                 if last or not retry:
-                    raise ClientError(f"{self.url} did not answer: {error}", ExitCode.UNAVAILABLE) from None
+                    raise ClientError(f"{self.url} did not answer: {error}", ExitCode.UNAVAILABLE,
+                                      "UNREACHABLE") from None
             else:
                 if response.status_code >= 500 and retry and not last:
                     pass
@@ -91,9 +98,11 @@ class Api:
             document = response.json()
         except ValueError:
             if response.status_code >= 500:
-                raise ClientError(f"server error {response.status_code}", ExitCode.UNAVAILABLE) from None
+                raise ClientError(f"server error {response.status_code}", ExitCode.UNAVAILABLE,
+                                  "SERVER_ERROR") from None
             raise ClientError(f"unexpected answer from {self.url} (HTTP {response.status_code}): is this a "
-                              "Comeback server?", ExitCode.UNAVAILABLE) from None
+                              "Comeback server? (give its address without /graphql)", ExitCode.UNAVAILABLE,
+                              "NOT_COMEBACK") from None
         errors = document.get("errors") if isinstance(document, dict) else None
         if errors:
             code = (errors[0].get("extensions") or {}).get("code")
@@ -101,7 +110,7 @@ class Api:
             exit_code = _TOP_LEVEL.get(str(code), fallback)
             raise ClientError(errors[0].get("message", "request failed"), exit_code, code, errors)
         if response.status_code >= 500 or not isinstance(document, dict) or "data" not in document:
-            raise ClientError(f"server error {response.status_code}", ExitCode.UNAVAILABLE)
+            raise ClientError(f"server error {response.status_code}", ExitCode.UNAVAILABLE, "SERVER_ERROR")
         data: dict[str, Any] = document["data"]
         return data
 
@@ -113,12 +122,12 @@ class Api:
                 if response.status_code != 200:
                     response.read()
                     self._data(response)
-                    raise ClientError(f"HTTP {response.status_code}", ExitCode.UNAVAILABLE)
+                    raise ClientError(f"HTTP {response.status_code}", ExitCode.UNAVAILABLE, "SERVER_ERROR")
                 for chunk in response.iter_bytes():
                     out.write(chunk)
                     written += len(chunk)
         except httpx.TransportError as error:
-            raise ClientError(f"cannot reach {self.url}: {error}", ExitCode.UNAVAILABLE) from None
+            raise ClientError(f"cannot reach {self.url}: {error}", ExitCode.UNAVAILABLE, "UNREACHABLE") from None
         return written
 
 

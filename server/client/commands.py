@@ -24,11 +24,18 @@ from server.client.moments import idempotency_key, parse_at, parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+CSV_HEADER = b"habit_id,habit_name,day,"  # the start of `comeback export --csv` (GET /export/check-ins.csv)
+
 HABIT_FIELDS = ("id name kind unit targetQuantity dailyLimit archived startDate "
                 "schedule { period weekdays timesPerWeek times days total } "
                 "currentStreak longestStreak streakUnit strength doneToday")
 ME = "me { email displayName timezone dayStartHour today }"
-CHECK_IN = """mutation($input: HabitCheckInInput!) { habitCheckIn(input: $input) {
+# The dry-run import first (mutation fields run in order) says whether the key is already used, i.e. whether
+# the check-in that comes back is a replay: habitCheckIn answers a replay exactly as it answers a new one.
+CHECK_IN = """mutation($input: HabitCheckInInput!, $row: CheckInImportRow!) {
+  seen: checkInsImport(input: {rows: [$row], dryRun: true}) { __typename
+    ... on CheckInsImportReport { rows { status code } } }
+  habitCheckIn(input: $input) {
   __typename ... on Error { code message } ... on CheckIn { id day occurredAt quantity note undone
   habit { id name unit currentStreak streakUnit doneToday } } } }"""
 UNDO = """mutation($id: ID!) { checkInUndo(id: $id) { __typename ... on Error { code message }
@@ -40,7 +47,7 @@ REMIND = """mutation($h: ID!, $input: ReminderInput!) { reminderSet(habitId: $h,
 DAY_WORDS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 
 
-class _UsageError(click.UsageError):
+class UsageError(click.UsageError):
     exit_code = ExitCode.USAGE
 
 
@@ -51,7 +58,7 @@ class ClientCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            raise _UsageError(error.format_message(), error.ctx) from None
+            raise UsageError(error.format_message(), error.ctx) from None
 
 
 def client_command(name: str, **kwargs: Any) -> Callable[[F], click.Command]:
@@ -95,12 +102,18 @@ def _unit(streak_unit: str, n: int) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _qty(value: float) -> str:
     return f"{value:g}"
 
 
 def _find_habit(habits: list[dict[str, Any]], query: str) -> dict[str, Any]:
     """A habit by id, by name (case-insensitive), or by a unique prefix of its name."""
+    if not query.strip():  # "" is a prefix of every name
+        raise ClientError("HABIT is empty: give a habit's name or id (see `comeback habits`)", ExitCode.USAGE)
     for h in habits:
         if h["id"] == query:
             return h
@@ -135,15 +148,20 @@ def _me_and_habits(api: Api, include_archived: bool = False) -> tuple[dict[str, 
 def login(url: str | None, as_json: bool, email: str | None, password_stdin: bool, token: str | None,
           token_name: str | None) -> None:
     saved, _ = config.resolve(None, need_token=False)
-    server = (url or click.prompt("Server URL", default=saved)).rstrip("/")
+    server = config.server_url(url or click.prompt("Server URL", default=saved))
     if token is None:
         email = email or click.prompt("E-mail")
         password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True)
         with Api(server) as anonymous:
-            session = result(anonymous.graphql(
-                """mutation($i: LogInInput!) { logIn(input: $i) { __typename ... on Error { code message }
-                   ... on AuthPayload { token } } }""", {"i": {"email": email, "password": password}},
-                retry=False), "logIn")["token"]
+            try:
+                session = result(anonymous.graphql(
+                    """mutation($i: LogInInput!) { logIn(input: $i) { __typename ... on Error { code message }
+                       ... on AuthPayload { token } } }""", {"i": {"email": email, "password": password}},
+                    retry=False), "logIn")["token"]
+            except ClientError as error:
+                if error.code == "INVALID_CREDENTIALS":  # an authentication failure, as the exit codes say
+                    raise ClientError(error.message, ExitCode.AUTH, error.code) from None
+                raise
         name = token_name or f"comeback CLI on {socket.gethostname()}"[:80]
         with Api(server, session) as signed_in:
             created = result(signed_in.graphql(
@@ -247,26 +265,40 @@ def log(url: str | None, as_json: bool, habit: str, qty: float | None, note: str
                                    "idempotencyKey": key, "source": "SCRIPT"}
         if at is not None:
             payload["occurredAt"] = at.isoformat()
-        check_in = result(api.graphql(CHECK_IN, {"input": payload}), "habitCheckIn")
-    config.save_state(lastCheckIn={"id": check_in["id"], "url": api.url, "habit": target["name"],
-                                   "day": check_in["day"]})
+        row = {"habitId": target["id"], "occurredAt": (at or now).isoformat(), "quantity": quantity, "note": note,
+               "idempotencyKey": key}
+        data = api.graphql(CHECK_IN, {"input": payload, "row": row})
+        check_in = result(data, "habitCheckIn")
+    seen = (data.get("seen") or {}).get("rows") or [{}]
+    replayed = seen[0].get("status") == "DUPLICATE" or seen[0].get("code") == "DUPLICATE"
+    if not replayed:
+        config.save_state(lastCheckIn={"id": check_in["id"], "url": api.url, "habit": target["name"],
+                                       "day": check_in["day"]})
     h = check_in["habit"]
     unit = f" {h['unit']}" if h["unit"] else ""
-    _out(as_json, check_in, f"{h['name']}: logged {_qty(check_in['quantity'])}{unit} on {check_in['day']}. "
-                            f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")
+    verb = ("already logged and undone" if check_in["undone"] else "already logged") if replayed else "logged"
+    _out(as_json, {**check_in, "alreadyLogged": replayed},
+         f"{h['name']}: {verb} {_qty(check_in['quantity'])}{unit} on {check_in['day']}. "
+         f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")
 
 
 @client_command("undo", help="Undo the last check-in logged with this command line (or --id).")
 @click.option("--id", "check_in_id", default=None, help="The check-in to undo.")
 def undo(url: str | None, as_json: bool, check_in_id: str | None) -> None:
+    last: dict[str, Any] = {}
     with _api(url) as api:
         if check_in_id is None:
             last = config.load_state().get("lastCheckIn") or {}
             if not last or last.get("url") != api.url:
                 raise ClientError("nothing to undo: no check-in was logged from here (use --id)", ExitCode.INVALID,
-                                  "NOT_FOUND")
+                                  "NOTHING_TO_UNDO")
+            if last.get("undone"):
+                raise ClientError(f"nothing to undo: the last check-in logged from here ({last['habit']} on "
+                                  f"{last['day']}) is already undone", ExitCode.INVALID, "NOTHING_TO_UNDO")
             check_in_id = str(last["id"])
         undone = result(api.graphql(UNDO, {"id": check_in_id}), "checkInUndo")
+    if last:
+        config.save_state(lastCheckIn={**last, "undone": True})
     h = undone["habit"]
     _out(as_json, undone, f"{h['name']}: undid the check-in of {undone['day']}. "
                           f"Streak: {_unit(h['streakUnit'], h['currentStreak'])}.")
@@ -355,8 +387,9 @@ def export(url: str | None, as_json: bool, as_csv: bool, loop_file: str | None, 
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        summary = {"file": output, "habits": len(document["habits"]), "checkIns": len(document["checkIns"])}
-        _out(as_json, summary, f"Exported {summary['habits']} habits and {summary['checkIns']} check-ins to {output}")
+        habits, check_ins = len(document["habits"]), len(document["checkIns"])
+        _out(as_json, {"file": output, "habits": habits, "checkIns": check_ins},
+             f"Exported {_count(habits, 'habit')} and {_count(check_ins, 'check-in')} to {output}")
     else:
         click.echo(text, nl=False)
 
@@ -381,15 +414,20 @@ def import_(url: str | None, as_json: bool, file: str, loop: bool, dry_run: bool
                 raise ClientError(f"{file}: {error.message}", error.exit_code, error.code, error.details) from None
             _out(as_json, report, _loop_summary(report))
             return
+        if raw.startswith(CSV_HEADER):
+            raise ClientError(f"{file} is a check-ins CSV (`comeback export --csv`), which cannot be imported: "
+                              "restore a JSON export (`comeback export -o backup.json`), or send rows with the "
+                              "checkInsImport mutation (docs/api.md)", ExitCode.INVALID, "UNSUPPORTED_FORMAT")
         try:
             document = json.loads(raw)
         except ValueError as error:
             raise ClientError(f"{file} is not JSON: {error}", ExitCode.INVALID, "INVALID_INPUT") from None
         total = transfer.restore(api, document, dry_run)
     verb = "Would create" if dry_run else "Created"
-    _out(as_json, total, f"{verb} {total['habitsCreated']} habits, {total['checkInsCreated']} check-ins, "
-                         f"{total['skipsCreated']} skips, {total['pausesCreated']} pauses, "
-                         f"{total['journalEntriesCreated']} journal entries; "
+    _out(as_json, total, f"{verb} {_count(total['habitsCreated'], 'habit')}, "
+                         f"{_count(total['checkInsCreated'], 'check-in')}, {_count(total['skipsCreated'], 'skip')}, "
+                         f"{_count(total['pausesCreated'], 'pause')}, "
+                         f"{_count(total['journalEntriesCreated'], 'journal entry', 'journal entries')}; "
                          f"{total['unchanged']} already there.")
 
 
@@ -404,8 +442,8 @@ def _loop_summary(report: dict[str, Any]) -> str:
                      else f"{schedule['times']} in any {schedule['days']} days")
         kind = f"quit, at most {h['dailyLimit'] or 0:g} a day" if h["kind"] == "QUIT" else often
         exact = "Loop's numbers exactly" if h["exact"] else "not Loop's numbers: see below"
-        lines.append(f"{h['name']} ({h['action'].lower()}, {kind}): {verb} {h['created']} check-ins, "
-                     f"{h['skipsCreated']} skips; {h['duplicates']} already there"
+        lines.append(f"{h['name']} ({h['action'].lower()}, {kind}): {verb} {_count(h['created'], 'check-in')}, "
+                     f"{_count(h['skipsCreated'], 'skip')}; {h['duplicates']} already there"
                      + (" [archived]" if h["archived"] else "") + f"; {exact}")
         lines += [f"  differs: {m}" for m in h["mismatches"]]
         lines += [f"  note: {w}" for w in h["warnings"]]

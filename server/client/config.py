@@ -67,6 +67,12 @@ def save_config(url: str, token: str) -> Path:
     return path
 
 
+def server_url(url: str) -> str:
+    """The server's base URL; the GraphQL endpoint's own address (…/graphql) names the same server."""
+    url = url.strip().rstrip("/")
+    return url.removesuffix("/graphql").rstrip("/")
+
+
 def resolve(url: str | None = None, need_token: bool = True) -> tuple[str, str | None]:
     """The server and token to use: the --url option, then COMEBACK_URL/COMEBACK_TOKEN, then the file.
 
@@ -74,11 +80,15 @@ def resolve(url: str | None = None, need_token: bool = True) -> tuple[str, str |
     """
     env_url, env_token = os.environ.get("COMEBACK_URL"), os.environ.get("COMEBACK_TOKEN")
     config = {} if env_token and (url or env_url) else load_config()
-    saved_url = (config.get("url") or DEFAULT_URL).rstrip("/")
-    server = (url or env_url or saved_url).rstrip("/")
+    saved_url = server_url(config.get("url") or DEFAULT_URL)
+    server = server_url(url or env_url or saved_url)
     token = env_token or (config.get("token") if server == saved_url else None)
     if need_token and not token:
-        raise ClientError("not logged in: run `comeback login` or set COMEBACK_TOKEN", ExitCode.AUTH)
+        if config.get("token"):
+            raise ClientError(f"not logged in to {server}: you are logged in to {saved_url}; run "
+                              f"`comeback login --url {server}` or set COMEBACK_TOKEN", ExitCode.AUTH, "NOT_LOGGED_IN")
+        raise ClientError("not logged in: run `comeback login` or set COMEBACK_TOKEN", ExitCode.AUTH,
+                          "NOT_LOGGED_IN")
     return server, token
 
 

@@ -27,12 +27,12 @@ ApiScope = strawberry.enum(Scope, name="ApiScope", description="READ answers que
 
 @strawberry.type(description="A Comeback account.")
 class User:
-    id: strawberry.ID
-    email: str
-    display_name: str | None
+    id: strawberry.ID = strawberry.field(description="Stable; opaque.")
+    email: str = strawberry.field(description="The sign-in e-mail, lower-cased.")
+    display_name: str | None = strawberry.field(description="The name to greet you by, if given.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
     day_start_hour: int = strawberry.field(description="Local hour (0-23) at which the user's day starts.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the account was created.")
 
     @strawberry.field(description="The user's current local day (time zone and day start applied).")
     def today(self) -> date:
@@ -48,15 +48,16 @@ class User:
 
 @strawberry.type(name="ApiToken", description="A personal access token; its secret is shown only once, at creation.")
 class ApiTokenType:
-    id: strawberry.ID
-    name: str | None
-    scopes: list[Scope]
-    created_at: datetime
-    revoked_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="Stable; opaque (apiTokenRevoke takes it).")
+    name: str = strawberry.field(description="The name given at creation (required there).")
+    scopes: list[Scope] = strawberry.field(description="What it may do.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked; null while it works.")
 
     @classmethod
     def from_domain(cls, t: ApiToken) -> ApiTokenType:
-        return cls(id=strawberry.ID(str(t.id)), name=t.name, scopes=list(t.scopes), created_at=t.created_at,
+        # Only sessions go without a name, and sessions are never listed as API tokens.
+        return cls(id=strawberry.ID(str(t.id)), name=t.name or "", scopes=list(t.scopes), created_at=t.created_at,
                    revoked_at=t.revoked_at)
 
 
@@ -89,24 +90,26 @@ class AccountDeleted:
     email: str = strawberry.field(description="The deleted user's e-mail address.")
 
 
-@strawberry.type
+@strawberry.type(description="A new session.")
 class AuthPayload:
     token: str = strawberry.field(description="Session token: send as `Authorization: Bearer <token>`.")
-    user: User
+    user: User = strawberry.field(description="The signed-in user.")
 
 
-@strawberry.type
+@strawberry.type(description="A new personal access token, with its secret (shown this once).")
 class ApiTokenCreated:
     secret: str = strawberry.field(description="The token itself. Store it now: it is never shown again.")
-    api_token: ApiTokenType
+    api_token: ApiTokenType = strawberry.field(description="The token's details.")
 
 
 AuthResult = Annotated[AuthPayload | EmailTakenError | InvalidCredentialsError | InvalidInputError,
-                       strawberry.union("AuthResult")]
-ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError | OutOfRangeError,
-                                 strawberry.union("ApiTokenCreateResult")]
-ApiTokenRevokeResult = Annotated[ApiTokenType | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
-ProfileUpdateResult = Annotated[User | InvalidInputError, strawberry.union("ProfileUpdateResult")]
+                       strawberry.union("AuthResult", description="A session, or why not.")]
+ApiTokenCreateResult = Annotated[ApiTokenCreated | InvalidInputError | OutOfRangeError, strawberry.union(
+    "ApiTokenCreateResult", description="The token and its secret, or why not (OUT_OF_RANGE: too many tokens).")]
+ApiTokenRevokeResult = Annotated[ApiTokenType | NotFoundError, strawberry.union(
+    "ApiTokenRevokeResult", description="The revoked token, or NotFoundError.")]
+ProfileUpdateResult = Annotated[User | InvalidInputError, strawberry.union(
+    "ProfileUpdateResult", description="The updated user, or why not.")]
 PasswordChangeResult = Annotated[PasswordChanged | InvalidCredentialsError | InvalidInputError,
                                  strawberry.union("PasswordChangeResult", description=(
                                      "PasswordChanged, INVALID_CREDENTIALS (currentPassword is wrong) or "
@@ -117,31 +120,34 @@ AccountDeleteResult = Annotated[AccountDeleted | InvalidCredentialsError, strawb
     "AccountDeleteResult", description="AccountDeleted, or INVALID_CREDENTIALS when the password is wrong.")]
 
 
-@strawberry.input
+@strawberry.input(description="A new account.")
 class SignUpInput:
-    email: str
+    email: str = strawberry.field(description="Your e-mail; one account per address.")
     password: str = strawberry.field(description="8 to 256 characters.")
     timezone: str | None = strawberry.field(default=None, description="IANA zone; defaults to UTC.")
-    display_name: str | None = None
+    display_name: str | None = strawberry.field(default=None, description="The name to greet you by.")
 
 
-@strawberry.input
+@strawberry.input(description="Credentials for a session.")
 class LogInInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="Your e-mail.")
+    password: str = strawberry.field(description="Your password.")
 
 
-@strawberry.input
+@strawberry.input(description="A new personal access token.")
 class ApiTokenCreateInput:
-    name: str
+    name: str = strawberry.field(description="What it is for, e.g. \"my scripts\" (1 to 80 characters).")
     scopes: list[Scope] = strawberry.field(description="WRITE implies READ.")
 
 
-@strawberry.input
+@strawberry.input(description="What to change in your profile; null or missing fields stay as they are.")
 class ProfileUpdateInput:
-    timezone: str | None = None
-    day_start_hour: int | None = None
-    display_name: str | None = None
+    timezone: str | None = strawberry.field(default=None, description="An IANA zone, e.g. Europe/Berlin.")
+    day_start_hour: int | None = strawberry.field(default=None, description="0-23: when your day starts (3: a "
+                                                                          "late night still counts for the day "
+                                                                          "before).")
+    display_name: str | None = strawberry.field(default=None, description="The name to greet you by; blank "
+                                                                          "clears it.")
 
 
 @strawberry.input(description="Your current password, and the new one.")
@@ -179,14 +185,17 @@ class AccountQuery:
 class AccountMutation:
     @strawberry.mutation(description="Create an account and start a session.")
     @typed_errors
-    async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
+    async def sign_up(self, info: Info[Context, None],
+                      input: Annotated[SignUpInput, strawberry.argument(description="The account.")]) -> AuthResult:
         s = await service.sign_up(input.email, input.password, input.timezone, input.display_name,
                                   info.context.user_agent)
         return AuthPayload(token=s.token, user=User.from_domain(s.account))
 
     @strawberry.mutation(description="Start a session. Wrong e-mail and wrong password answer alike.")
     @typed_errors
-    async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
+    async def log_in(self, info: Info[Context, None],
+                     input: Annotated[LogInInput, strawberry.argument(description="Your credentials.")]
+                     ) -> AuthResult:
         s = await service.log_in(input.email, input.password, info.context.user_agent)
         return AuthPayload(token=s.token, user=User.from_domain(s.account))
 
@@ -197,20 +206,23 @@ class AccountMutation:
 
     @strawberry.mutation(description="Change time zone, day start or display name. Past check-ins keep their day.")
     @typed_errors
-    async def profile_update(self, info: Info[Context, None], input: ProfileUpdateInput) -> ProfileUpdateResult:
+    async def profile_update(self, info: Info[Context, None], input: Annotated[
+            ProfileUpdateInput, strawberry.argument(description="What to change.")]) -> ProfileUpdateResult:
         viewer = await info.context.require_viewer()
         account = await service.update_profile(viewer, input.timezone, input.day_start_hour, input.display_name)
         return User.from_domain(account)
 
     @strawberry.mutation(description="Create a personal access token for scripts; the secret is shown once.")
     @typed_errors
-    async def api_token_create(self, info: Info[Context, None], input: ApiTokenCreateInput) -> ApiTokenCreateResult:
+    async def api_token_create(self, info: Info[Context, None], input: Annotated[
+            ApiTokenCreateInput, strawberry.argument(description="The token.")]) -> ApiTokenCreateResult:
         created = await service.create_api_token(await info.context.require_viewer(), input.name, input.scopes)
         return ApiTokenCreated(secret=created.secret, api_token=ApiTokenType.from_domain(created.token))
 
     @strawberry.mutation(description="Revoke a personal access token; it stops working at once.")
     @typed_errors
-    async def api_token_revoke(self, info: Info[Context, None], id: strawberry.ID) -> ApiTokenRevokeResult:
+    async def api_token_revoke(self, info: Info[Context, None], id: Annotated[
+            strawberry.ID, strawberry.argument(description="The token's id.")]) -> ApiTokenRevokeResult:
         token = await service.revoke_api_token(await info.context.require_viewer(), parse_id(id, "API token"))
         return ApiTokenType.from_domain(token)
 

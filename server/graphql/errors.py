@@ -19,7 +19,16 @@ from server.graphql.cost import MAX_TOKENS
 log = logging.getLogger("server.graphql")
 
 ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode",
-                                description="Stable machine-readable error codes.")
+                                description="Stable machine-readable error codes. In typed errors: NOT_FOUND (missing "
+                                            "or not yours), INVALID_INPUT (a value not acceptable), EMAIL_TAKEN, "
+                                            "INVALID_CREDENTIALS (wrong e-mail or password), DUPLICATE (an "
+                                            "idempotency key used for other content), OUT_OF_RANGE (a day or amount "
+                                            "outside what is allowed), STEP_LOCKED (a program step not open yet). In "
+                                            "top-level errors' extensions.code: UNAUTHENTICATED (no or a bad token), "
+                                            "FORBIDDEN (a READ token writing), BAD_USER_INPUT (a malformed request "
+                                            "or argument), RATE_LIMITED (wait Retry-After), QUERY_TOO_COMPLEX (over "
+                                            "the cost budget), UNAVAILABLE (a dependency is down: retry later), "
+                                            "INTERNAL (our fault, logged).")
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as a member of its result union. "

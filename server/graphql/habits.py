@@ -19,7 +19,7 @@ from server.graphql.errors import (
     typed_errors,
 )
 from server.graphql.ids import parse_id, try_parse_id
-from server.graphql.loaders import CheckInPageKey, ReadingKey
+from server.graphql.loaders import CheckInCountKey, CheckInPageKey, ReadingKey
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.graphql.reminders import Reminder
 from server.habits import queries, service
@@ -29,15 +29,26 @@ from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.summary import HabitReading
 
 DAYS_MAX = 1000
+FROM = "The first local day (inclusive)."
+TO = "The last local day (inclusive)."
+FIRST = "Page size: 0-100 (default 20)."
+AFTER = "The endCursor of the previous page."
+HABIT_ID = "The habit's id."
 
-CategoryType = strawberry.enum(Category, name="Category")
-KindType = strawberry.enum(Kind, name="HabitKind", description="BUILD a good habit, or QUIT a bad one.")
+CategoryType = strawberry.enum(
+    Category, name="Category",
+    description="What a habit is about; confidence weighs each. WORKOUT: exercise. READING: reading. HYGIENE: "
+                "looking after yourself. FRIENDS: seeing your people. CUSTOM: anything else.")
+KindType = strawberry.enum(Kind, name="HabitKind", description="BUILD a good habit (check-ins are the work "
+                                                               "done), or QUIT a bad one (check-ins are slips).")
 PeriodType = strawberry.enum(
     Period, name="Period",
     description="DAILY: every day. WEEKDAYS: the chosen ISO weekdays. WEEKLY: `timesPerWeek` days per calendar "
                 "week (Monday first). INTERVAL: `times` days in any `days` days (Loop Habit Tracker's frequency: "
                 "rolling intervals, not calendar weeks).")
-StreakUnitType = strawberry.enum(StreakUnit, name="StreakUnit")
+StreakUnitType = strawberry.enum(StreakUnit, name="StreakUnit",
+                                 description="What a streak counts: DAYS, or WEEKS (WEEKLY habits: calendar weeks "
+                                             "that met timesPerWeek).")
 DayStatusType = strawberry.enum(
     DayStatus, name="DayStatus",
     description="DONE: the day's check-ins reach the target. PARTIAL: something, short of the target. MISSED: "
@@ -46,12 +57,15 @@ DayStatusType = strawberry.enum(
                 "the interval (Loop's automatic check); it counts for the streak. NOT_DUE: not a scheduled day, or "
                 "before the start. CLEAN: QUIT habits: no slip. SLIP: QUIT habits: more than the daily limit logged. "
                 "FUTURE: after today. PENDING: today, due and not done yet.")
-SourceType = strawberry.enum(Source, name="CheckInSource")
+SourceType = strawberry.enum(
+    Source, name="CheckInSource",
+    description="Where a check-in came from. API: a client that did not say (the default). WEB: the dashboard. "
+                "MOBILE: the phone app (or a shortcut). SCRIPT: the comeback CLI or a script. IMPORT: an import.")
 
 
-@strawberry.type(name="Schedule")
+@strawberry.type(name="Schedule", description="How often a habit is due; see Period.")
 class ScheduleType:
-    period: Period
+    period: Period = strawberry.field(description="The kind of schedule; the other fields say its numbers.")
     weekdays: list[int] = strawberry.field(description="WEEKDAYS only: 1 = Monday ... 7 = Sunday.")
     times_per_week: int | None = strawberry.field(description="WEEKLY only: 1-7 per calendar week.")
     times: int | None = strawberry.field(description="INTERVAL only: how many done days in any `days` days, "
@@ -70,19 +84,19 @@ class ScheduleType:
                    times=schedule.times, days=schedule.days, total=schedule.total)
 
 
-@strawberry.type
+@strawberry.type(description="One local day of a habit.")
 class HabitDay:
-    date: date
-    quantity: float
-    status: DayStatus
+    date: date = strawberry.field(description="The local day.")
+    quantity: float = strawberry.field(description="The sum of the day's live check-ins.")
+    status: DayStatus = strawberry.field(description="What the day counts as.")
 
 
 @strawberry.type(description="Days in a compact shape: one status and one quantity per date from `start`.")
 class DaySeries:
-    start: date
-    end: date
-    statuses: list[DayStatus]
-    quantities: list[float]
+    start: date = strawberry.field(description="The first day (`from`).")
+    end: date = strawberry.field(description="The last day (`to`).")
+    statuses: list[DayStatus] = strawberry.field(description="One status per day, from `start`.")
+    quantities: list[float] = strawberry.field(description="One quantity (the day's sum) per day, from `start`.")
 
 
 @strawberry.type(description="A habit's strength day by day, as `Habit.strength` gives it for today.")
@@ -95,18 +109,19 @@ class StrengthSeries:
                                                        "`from` to `to`, one per day, rounded to 4 decimals.")
 
 
-@strawberry.type
+@strawberry.type(description="Something you do (BUILD) or stop doing (QUIT) on a schedule, with its streaks and "
+                              "strength.")
 class Habit:
-    id: strawberry.ID
-    name: str
-    category: Category
-    kind: Kind
-    schedule: ScheduleType
+    id: strawberry.ID = strawberry.field(description="Stable; opaque.")
+    name: str = strawberry.field(description="Unique among your habits.")
+    category: Category = strawberry.field(description="What it is about; confidence weighs each category.")
+    kind: Kind = strawberry.field(description="BUILD or QUIT; fixed at creation.")
+    schedule: ScheduleType = strawberry.field(description="When it is due.")
     target_quantity: float = strawberry.field(description="A BUILD day is done when its check-ins reach it (an "
                                                           "INTERVAL total: the interval's, see Schedule.total).")
-    unit: str | None
-    start_date: date
-    archived: bool
+    unit: str | None = strawberry.field(description="The unit of quantities (pages, km); null: a count.")
+    start_date: date = strawberry.field(description="Its first local day; nothing before it counts.")
+    archived: bool = strawberry.field(description="Hidden from today's list; history kept (habitRestore).")
     daily_limit: float | None = strawberry.field(
         description="QUIT only: a day is a slip when its check-ins add up to more than this (e.g. at most 2 "
                     "coffees); null: any check-in is a slip.")
@@ -141,11 +156,11 @@ class Habit:
     async def current_streak(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).current_streak
 
-    @strawberry.field
+    @strawberry.field(description="The longest streak ever, in streakUnit.")
     async def longest_streak(self, info: Info[Context, None]) -> int:
         return (await self._summary(info)).longest_streak
 
-    @strawberry.field
+    @strawberry.field(description="What currentStreak and longestStreak count.")
     def streak_unit(self) -> StreakUnit:
         return StreakUnit.DAYS if self.record.kind is Kind.QUIT else self.record.schedule.streak_unit
 
@@ -165,13 +180,15 @@ class Habit:
 
     @strawberry.field(description="Live (not undone) check-ins, newest first; from/to filter by local day.")
     async def check_ins(self, info: Info[Context, None],
-                        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-                        to: date | None = None, first: int | None = None,
-                        after: str | None = None) -> CheckInConnection:
+                        from_: Annotated[date | None, strawberry.argument(name="from", description=FROM)] = None,
+                        to: Annotated[date | None, strawberry.argument(description=TO)] = None,
+                        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+                        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+                        ) -> CheckInConnection:
         size = page_size(first)
         key = CheckInPageKey(self.record.id, from_, to, decode_cursor(after), size)
         rows = await (await info.context.loaders()).check_in_page.load(key)
-        return CheckInConnection.build(rows, size)
+        return CheckInConnection.build(rows, size, CheckInCountKey(self.record.id, from_, to))
 
     @strawberry.field(description="Its reminders (at most 5), oldest first.")
     async def reminders(self, info: Info[Context, None]) -> list[Reminder]:
@@ -179,15 +196,17 @@ class Habit:
         return [Reminder.from_domain(r, self.record) for r in items]
 
     @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
-    async def days(self, info: Info[Context, None], from_: Annotated[date, strawberry.argument(name="from")],
-                   to: date) -> list[HabitDay]:
+    async def days(self, info: Info[Context, None],
+                   from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+                   to: Annotated[date, strawberry.argument(description=TO)]) -> list[HabitDay]:
         return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
                 for d in await self._days(info, from_, to)]
 
     @strawberry.field(description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
                                   f"not a thousand); at most {DAYS_MAX} days.")
-    async def day_series(self, info: Info[Context, None], from_: Annotated[date, strawberry.argument(name="from")],
-                         to: date) -> DaySeries:
+    async def day_series(self, info: Info[Context, None],
+                         from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+                         to: Annotated[date, strawberry.argument(description=TO)]) -> DaySeries:
         days = await self._days(info, from_, to)
         return DaySeries(start=from_, end=to, statuses=[d.status for d in days], quantities=[d.quantity for d in days])
 
@@ -214,15 +233,15 @@ def _check_range(from_: date, to: date) -> None:
                        field="to")
 
 
-@strawberry.type
+@strawberry.type(description="One logged doing of a habit (on a QUIT habit: a slip), with its amount.")
 class CheckIn:
-    id: strawberry.ID
-    occurred_at: datetime
+    id: strawberry.ID = strawberry.field(description="Stable; opaque.")
+    occurred_at: datetime = strawberry.field(description="When it happened (given, or the moment it was logged).")
     day: date = strawberry.field(description="The local day it counts for, fixed when it was logged.")
-    quantity: float
-    note: str | None
-    source: Source
-    undone: bool
+    quantity: float = strawberry.field(description="How much (1 for a yes/no habit).")
+    note: str | None = strawberry.field(description="Your note, if any.")
+    source: Source = strawberry.field(description="Where it was logged from.")
+    undone: bool = strawberry.field(description="Taken back with checkInUndo: it counts for nothing.")
     record: strawberry.Private[CheckInRecord]
 
     @classmethod
@@ -230,29 +249,39 @@ class CheckIn:
         return cls(id=strawberry.ID(str(c.id)), occurred_at=c.occurred_at, day=c.day, quantity=c.quantity,
                    note=c.note, source=c.source, undone=c.undone_at is not None, record=c)
 
-    @strawberry.field
+    @strawberry.field(description="The habit it was logged for.")
     async def habit(self, info: Info[Context, None]) -> Habit:
         record = await (await info.context.loaders()).habit.load(self.record.habit_id)
         assert record is not None, "a check-in's habit is the viewer's and outlives it"
         return Habit.from_domain(record)
 
 
-@strawberry.type
+@strawberry.type(description="A page of check-ins (Relay cursor connection).")
 class CheckInConnection:
-    edges: list[Edge[CheckIn]]
-    page_info: PageInfo
+    edges: list[Edge[CheckIn]] = strawberry.field(description="The page's check-ins, with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
+    count_key: strawberry.Private[CheckInCountKey]
+
+    @strawberry.field(description="Live check-ins in the whole range (from/to), over every page.")
+    async def total_count(self, info: Info[Context, None]) -> int:
+        count: int = await (await info.context.loaders()).check_in_count.load(self.count_key)
+        return count
 
     @classmethod
-    def build(cls, rows: list[CheckInRecord], size: int) -> CheckInConnection:
+    def build(cls, rows: list[CheckInRecord], size: int, count_key: CheckInCountKey) -> CheckInConnection:
         page = rows[:size]
         edges = [Edge(cursor=encode_cursor(r.occurred_at, r.id), node=CheckIn.from_domain(r)) for r in page]
         return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > size,
-                                                   end_cursor=edges[-1].cursor if edges else None))
+                                                   end_cursor=edges[-1].cursor if edges else None),
+                   count_key=count_key)
 
 
-HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union("HabitResult")]
+HabitResult = Annotated[Habit | NotFoundError | InvalidInputError | OutOfRangeError, strawberry.union(
+    "HabitResult", description="The habit, or why not.")]
 HabitCheckInResult = Annotated[CheckIn | NotFoundError | InvalidInputError | OutOfRangeError | DuplicateError,
-                               strawberry.union("HabitCheckInResult")]
+                               strawberry.union(
+                                   "HabitCheckInResult", description="The check-in (a replay: the original), or "
+                                                                     "why not.")]
 
 
 @strawberry.type(description="A habit was deleted, with its check-ins, skips and pauses.")
@@ -263,12 +292,13 @@ class HabitDeleted:
 HabitDeleteResult = Annotated[HabitDeleted | NotFoundError,
                               strawberry.union("HabitDeleteResult", description="The deleted habit's id, or "
                                                                                 "NOT_FOUND.")]
-CheckInUndoResult = Annotated[CheckIn | NotFoundError, strawberry.union("CheckInUndoResult")]
+CheckInUndoResult = Annotated[CheckIn | NotFoundError, strawberry.union(
+    "CheckInUndoResult", description="The undone check-in, or NotFoundError.")]
 
 
-@strawberry.input
+@strawberry.input(description="How often a habit is due: the period and the numbers it needs.")
 class ScheduleInput:
-    period: Period
+    period: Period = strawberry.field(description="The kind of schedule.")
     weekdays: list[int] | None = strawberry.field(default=None, description="WEEKDAYS: 1 = Monday ... 7 = Sunday.")
     times_per_week: int | None = strawberry.field(default=None, description="WEEKLY: 1-7.")
     times: int | None = strawberry.field(default=None, description="INTERVAL: done days wanted in any `days` "
@@ -286,14 +316,14 @@ class ScheduleInput:
 _LIMIT = "QUIT only: a day is a slip when its check-ins add up to more than this (0 to 1000000)."
 
 
-@strawberry.input
+@strawberry.input(description="A new habit.")
 class HabitCreateInput:
-    name: str
-    category: Category
-    kind: Kind = Kind.BUILD
-    schedule: ScheduleInput
+    name: str = strawberry.field(description="1 to 80 characters, unique among your habits.")
+    category: Category = strawberry.field(description="What it is about.")
+    kind: Kind = strawberry.field(default=Kind.BUILD, description="BUILD (the default) or QUIT; fixed once created.")
+    schedule: ScheduleInput = strawberry.field(description="When it is due.")
     target_quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
-    unit: str | None = None
+    unit: str | None = strawberry.field(default=None, description="The unit of quantities (pages, km).")
     start_date: date | None = strawberry.field(default=None, description="Defaults to your today; may be past.")
     daily_limit: float | None = strawberry.field(default=None, description=_LIMIT)
     description: str | None = strawberry.field(default=None, description="Up to 1000 characters.")
@@ -301,29 +331,31 @@ class HabitCreateInput:
     color: str | None = strawberry.field(default=None, description="#RRGGBB.")
 
 
-@strawberry.input
+@strawberry.input(description="What to change in a habit; null or missing fields stay as they are.")
 class HabitUpdateInput:
-    name: str | None = None
-    category: Category | None = None
-    schedule: ScheduleInput | None = None
-    target_quantity: float | None = None
-    unit: str | None = None
-    start_date: date | None = None
+    name: str | None = strawberry.field(default=None, description="A new name, unique among your habits.")
+    category: Category | None = strawberry.field(default=None, description="A new category.")
+    schedule: ScheduleInput | None = strawberry.field(default=None, description="A new schedule; history is "
+                                                                                 "re-read with it.")
+    target_quantity: float | None = strawberry.field(default=None, description="A new target; 1 makes it a plain "
+                                                                               "yes/no habit again.")
+    unit: str | None = strawberry.field(default=None, description="A new unit; blank clears it.")
+    start_date: date | None = strawberry.field(default=None, description="A new first day.")
     daily_limit: float | None = strawberry.field(default=None, description=_LIMIT + " 0 removes the limit.")
     description: str | None = strawberry.field(default=None, description="Blank clears it.")
     question: str | None = strawberry.field(default=None, description="Blank clears it.")
     color: str | None = strawberry.field(default=None, description="#RRGGBB; blank clears it.")
 
 
-@strawberry.input
+@strawberry.input(description="A check-in to log.")
 class HabitCheckInInput:
-    habit_id: strawberry.ID
+    habit_id: strawberry.ID = strawberry.field(description=HABIT_ID)
     occurred_at: datetime | None = strawberry.field(default=None, description="Defaults to now.")
     quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Up to 500 characters.")
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retry-safe: the same key and content return the original check-in.")
-    source: Source | None = None
+    source: Source | None = strawberry.field(default=None, description="Where it is logged from (default API).")
 
 
 def _input(data: HabitCreateInput | HabitUpdateInput) -> service.HabitInput:
@@ -336,8 +368,10 @@ def _input(data: HabitCreateInput | HabitUpdateInput) -> service.HabitInput:
 
 @strawberry.type
 class HabitQuery:
-    @strawberry.field
-    async def habits(self, info: Info[Context, None], include_archived: bool | None = False) -> list[Habit]:
+    @strawberry.field(description="Your habits, oldest first.")
+    async def habits(self, info: Info[Context, None],
+                     include_archived: Annotated[bool | None, strawberry.argument(
+                         description="Archived habits too (default false).")] = False) -> list[Habit]:
         loaders = await info.context.loaders()
         records = await queries.habits(loaders.viewer, bool(include_archived))
         for record in records:  # check-ins asking for their habit need no further query
@@ -345,35 +379,46 @@ class HabitQuery:
         return [Habit.from_domain(h) for h in records]
 
     @strawberry.field(description="null when missing or not yours.")
-    async def habit(self, info: Info[Context, None], id: strawberry.ID) -> Habit | None:
+    async def habit(self, info: Info[Context, None],
+                    id: Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]) -> Habit | None:
         habit_id = try_parse_id(id)
         record = await (await info.context.loaders()).habit.load(habit_id) if habit_id else None
         return Habit.from_domain(record) if record else None
 
 
+HabitArg = Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]
+SkipDay = Annotated[date, strawberry.argument(description="The local day.")]
+
+
 @strawberry.type
 class HabitMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Create a habit.")
     @typed_errors
-    async def habit_create(self, info: Info[Context, None], input: HabitCreateInput) -> HabitResult:
+    async def habit_create(self, info: Info[Context, None],
+                           input: Annotated[HabitCreateInput, strawberry.argument(description="The habit.")],
+                           ) -> HabitResult:
         habit = await service.create_habit(await info.context.require_viewer(), _input(input))
         return Habit.from_domain(habit)
 
     @strawberry.mutation(description="Change a habit; its kind cannot change.")
     @typed_errors
-    async def habit_update(self, info: Info[Context, None], id: strawberry.ID, input: HabitUpdateInput) -> HabitResult:
+    async def habit_update(self, info: Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(
+            description=HABIT_ID)], input: Annotated[HabitUpdateInput, strawberry.argument(
+            description="What to change.")]) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.update_habit(viewer, parse_id(id, "habit"), _input(input)))
 
     @strawberry.mutation(description="Hide a habit from today's list; its history stays.")
     @typed_errors
-    async def habit_archive(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
+    async def habit_archive(self, info: Info[Context, None],
+                            id: Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), True))
 
     @strawberry.mutation(description="Bring an archived habit back.")
     @typed_errors
-    async def habit_restore(self, info: Info[Context, None], id: strawberry.ID) -> HabitResult:
+    async def habit_restore(self, info: Info[Context, None],
+                            id: Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_archived(viewer, parse_id(id, "habit"), False))
 
@@ -413,7 +458,8 @@ class HabitMutation:
 
     @strawberry.mutation(description="Log a check-in (on a QUIT habit: a slip).")
     @typed_errors
-    async def habit_check_in(self, info: Info[Context, None], input: HabitCheckInInput) -> HabitCheckInResult:
+    async def habit_check_in(self, info: Info[Context, None], input: Annotated[
+            HabitCheckInInput, strawberry.argument(description="The check-in.")]) -> HabitCheckInResult:
         viewer = await info.context.require_viewer()
         record = await service.check_in(
             viewer, parse_id(input.habit_id, "habit"), input.occurred_at, input.quantity, input.note,
@@ -422,19 +468,20 @@ class HabitMutation:
 
     @strawberry.mutation(description="Undo a check-in. Undoing twice is harmless.")
     @typed_errors
-    async def check_in_undo(self, info: Info[Context, None], id: strawberry.ID) -> CheckInUndoResult:
+    async def check_in_undo(self, info: Info[Context, None], id: Annotated[
+            strawberry.ID, strawberry.argument(description="The check-in's id.")]) -> CheckInUndoResult:
         viewer = await info.context.require_viewer()
         return CheckIn.from_domain(await service.undo_check_in(viewer, parse_id(id, "check-in")))
 
     @strawberry.mutation(description="Mark a day skipped (sick, travelling): keeps the streak, adds nothing.")
     @typed_errors
-    async def habit_skip(self, info: Info[Context, None], habit_id: strawberry.ID, day: date) -> HabitResult:
+    async def habit_skip(self, info: Info[Context, None], habit_id: HabitArg, day: SkipDay) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, True))
 
     @strawberry.mutation(description="Take back a skip.")
     @typed_errors
-    async def habit_unskip(self, info: Info[Context, None], habit_id: strawberry.ID, day: date) -> HabitResult:
+    async def habit_unskip(self, info: Info[Context, None], habit_id: HabitArg, day: SkipDay) -> HabitResult:
         viewer = await info.context.require_viewer()
         return Habit.from_domain(await service.set_skipped(viewer, parse_id(habit_id, "habit"), day, False))
 

@@ -16,14 +16,14 @@ from server.journal import service
 from server.journal.model import JournalRecord
 
 
-@strawberry.type(description="A journal entry, private to its writer.")
+@strawberry.type(description="A private journal entry: what you wrote, and the prompt and step it answered.")
 class JournalEntry:
-    id: strawberry.ID
-    prompt: str | None = strawberry.field(description="The prompt answered, if any.")
-    body: str
+    id: strawberry.ID = strawberry.field(description="Stable; opaque.")
+    prompt: str | None = strawberry.field(description="The prompt it answers, if any.")
+    body: str = strawberry.field(description="What you wrote.")
     step_key: str | None = strawberry.field(description="The program step it was written for, if any.")
-    day: date = strawberry.field(description="The writer's local day when it was written; editing keeps it.")
-    created_at: datetime
+    day: date = strawberry.field(description="The local day it was written; editing keeps it.")
+    created_at: datetime = strawberry.field(description="When it was written.")
 
     @classmethod
     def from_domain(cls, r: JournalRecord) -> JournalEntry:
@@ -31,10 +31,15 @@ class JournalEntry:
                    created_at=r.created_at)
 
 
-@strawberry.type
+@strawberry.type(description="A page of journal entries (Relay cursor connection).")
 class JournalEntryConnection:
-    edges: list[Edge[JournalEntry]]
-    page_info: PageInfo
+    edges: list[Edge[JournalEntry]] = strawberry.field(description="The page's entries, with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
+
+    @strawberry.field(description="All your journal entries, over every page.")
+    async def total_count(self, info: Info[Context, None]) -> int:
+        # Counted only when asked for: a page alone costs no count.
+        return await service.count(await info.context.require_viewer())
 
 
 @strawberry.type(description="A journal entry was deleted.")
@@ -43,7 +48,7 @@ class JournalEntryDeleted:
 
 
 JournalEntryResult = Annotated[JournalEntry | InvalidInputError | NotFoundError | StepLockedError,
-                               strawberry.union("JournalEntryResult")]
+                               strawberry.union("JournalEntryResult", description="The entry, or why not.")]
 JournalEntryUpdateResult = Annotated[JournalEntry | InvalidInputError | NotFoundError,
                                      strawberry.union("JournalEntryUpdateResult",
                                                       description="The edited entry, or why not.")]
@@ -52,7 +57,7 @@ JournalEntryDeleteResult = Annotated[JournalEntryDeleted | NotFoundError,
                                                       description="The deleted entry's id, or NOT_FOUND.")]
 
 
-@strawberry.input
+@strawberry.input(description="A journal entry to write.")
 class JournalEntryCreateInput:
     body: str = strawberry.field(description=f"At most {service.BODY_MAX} characters.")
     prompt: str | None = strawberry.field(default=None, description="The prompt you answered, if any.")
@@ -69,8 +74,12 @@ class JournalEntryUpdateInput:
 @strawberry.type
 class JournalQuery:
     @strawberry.field(description="Your journal, newest first.")
-    async def journal_entries(self, info: Info[Context, None], first: int | None = 20,
-                              after: str | None = None) -> JournalEntryConnection:
+    async def journal_entries(self, info: Info[Context, None],
+                              first: Annotated[int | None, strawberry.argument(
+                                  description="Page size: 0-100 (default 20).")] = 20,
+                              after: Annotated[str | None, strawberry.argument(
+                                  description="The endCursor of the previous page.")] = None,
+                              ) -> JournalEntryConnection:
         size = page_size(first)
         rows = await service.page(await info.context.require_viewer(), decode_cursor(after), size + 1)
         edges = [Edge(cursor=encode_cursor(r.created_at, r.id), node=JournalEntry.from_domain(r)) for r in rows[:size]]
@@ -83,7 +92,8 @@ class JournalMutation:
     @strawberry.mutation(description="Write a journal entry (private to you).")
     @typed_errors
     async def journal_entry_create(self, info: Info[Context, None],
-                                   input: JournalEntryCreateInput) -> JournalEntryResult:
+                                   input: Annotated[JournalEntryCreateInput, strawberry.argument(
+                                       description="The entry.")]) -> JournalEntryResult:
         record = await service.create_entry(await info.context.require_viewer(), input.body, input.prompt,
                                             input.step_key)
         return JournalEntry.from_domain(record)

@@ -33,6 +33,13 @@ class CheckInPageKey:
     first: int
 
 
+@dataclass(frozen=True, slots=True)
+class CheckInCountKey:
+    habit_id: UUID
+    start: date | None
+    end: date | None
+
+
 class Loaders:
     """One request's loaders, for one viewer on one local day (the day the request began)."""
 
@@ -43,6 +50,7 @@ class Loaders:
         self.check_in_page = DataLoader[CheckInPageKey, list[CheckInRecord]](load_fn=self._load_pages)
         self.habit = DataLoader[UUID, HabitRecord | None](load_fn=self._load_habits)
         self.reminders = DataLoader[UUID, list[ReminderRecord]](load_fn=self._load_reminders)
+        self.check_in_count = DataLoader[CheckInCountKey, int](load_fn=self._load_counts)
 
     async def _load_readings(self, keys: Sequence[ReadingKey]) -> list[HabitReading]:
         # One walk per habit serves all its fields (streaks, strength, days, series), from the
@@ -66,6 +74,14 @@ class Loaders:
             pages[(start, end, after, first)] = await queries.check_in_pages(
                 ids, start, end, after, first)  # type: ignore[arg-type]
         return [pages[(k.start, k.end, k.after, k.first)][k.habit_id] for k in keys]
+
+    async def _load_counts(self, keys: Sequence[CheckInCountKey]) -> list[int]:
+        # One query per distinct range, as for pages.
+        groups: dict[tuple[date | None, date | None], list[UUID]] = defaultdict(list)
+        for key in keys:
+            groups[(key.start, key.end)].append(key.habit_id)
+        counts = {(start, end): await queries.check_in_counts(ids, start, end) for (start, end), ids in groups.items()}
+        return [counts[(k.start, k.end)][k.habit_id] for k in keys]
 
     async def _load_habits(self, ids: Sequence[UUID]) -> list[HabitRecord | None]:
         found = await queries.habits_by_ids(self.viewer, ids)

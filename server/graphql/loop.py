@@ -38,14 +38,14 @@ class LoopHabitImport:
     position: int = strawberry.field(description="Its Position in Loop's Habits.csv.")
     loop_name: str = strawberry.field(description="Its name in Loop.")
     name: str = strawberry.field(description="Its name here (made unique when needed).")
-    action: ImportAction
+    action: ImportAction = strawberry.field(description="Created here, or reusing your habit of the same name.")
     habit: Habit | None = strawberry.field(description="The habit; null in a dry run for one that would be created.")
     kind: Kind = strawberry.field(description="BUILD, or QUIT for Loop's numeric 'at most' habits.")
     schedule: ScheduleType = strawberry.field(description="1/1 is DAILY, any other frequency INTERVAL.")
     target_quantity: float = strawberry.field(description="1 for yes/no habits; Loop's target for numeric ones.")
     daily_limit: float | None = strawberry.field(description="QUIT habits from 'at most' ones: the slip threshold.")
     start_date: date = strawberry.field(description="Loop's first scored day (an empty habit: the export's day).")
-    archived: bool
+    archived: bool = strawberry.field(description="Archived in Loop, so archived here.")
     check_ins: int = strawberry.field(description="Check-ins in Loop's history: checked days and amounts.")
     created: int = strawberry.field(description="Check-ins stored now (in a dry run: that would be).")
     duplicates: int = strawberry.field(description="Check-ins an earlier import already stored.")
@@ -78,12 +78,12 @@ class LoopHabitImport:
 
 @strawberry.type(description="What a Loop import did (or in a dry run would do), habit by habit.")
 class LoopImportReport:
-    dry_run: bool
+    dry_run: bool = strawberry.field(description="true: nothing was stored; the counts say what would be.")
     exported_on: date | None = strawberry.field(description="The day Loop wrote the export (its last scored day).")
-    habits_created: int
-    check_ins_created: int
-    skips_created: int
-    habits: list[LoopHabitImport]
+    habits_created: int = strawberry.field(description="Habits created (in a dry run: that would be).")
+    check_ins_created: int = strawberry.field(description="Check-ins stored (in a dry run: that would be).")
+    skips_created: int = strawberry.field(description="Skipped days stored (in a dry run: that would be).")
+    habits: list[LoopHabitImport] = strawberry.field(description="Every habit of the export, in Loop's order.")
     warnings: list[str] = strawberry.field(description="What the ZIP held that is not imported, and how it was read.")
 
     @classmethod
@@ -95,14 +95,15 @@ class LoopImportReport:
                    habits=[LoopHabitImport.from_domain(o) for o in r.habits], warnings=list(r.warnings))
 
 
-@strawberry.input
+@strawberry.input(description="A Loop Habit Tracker export to import.")
 class LoopImportInput:
     archive: str = strawberry.field(description="Loop's 'Export as CSV' ZIP, base64-encoded.")
     dry_run: bool = strawberry.field(default=False, description="Read and check everything, store nothing.")
 
 
 LoopImportResultType = Annotated[LoopImportReport | InvalidInputError | DuplicateError | OutOfRangeError,
-                                 strawberry.union("LoopImportResult")]
+                                 strawberry.union(
+                                     "LoopImportResult", description="The report, or why nothing was imported.")]
 
 
 @strawberry.type(description="Your habits as Loop Habit Tracker's CSV export ZIP.")
@@ -130,7 +131,8 @@ class LoopMutation:
                                      "check-ins and skips in one transaction. Importing it again adds only what is "
                                      "new; a day whose amount changed in Loop since is a DuplicateError.")
     @typed_errors
-    async def loop_import(self, info: Info[Context, None], input: LoopImportInput) -> LoopImportResultType:
+    async def loop_import(self, info: Info[Context, None], input: Annotated[
+            LoopImportInput, strawberry.argument(description="The ZIP.")]) -> LoopImportResultType:
         viewer = await info.context.require_viewer()
         try:
             data = base64.b64decode(input.archive, validate=True)

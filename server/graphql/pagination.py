@@ -18,16 +18,17 @@ PAGE_MAX = 100
 N = TypeVar("N")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page of a connection ends.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page; null on an empty "
+                                                         "page.")
 
 
-@strawberry.type
+@strawberry.type(description="An item of a page, with its cursor.")
 class Edge(Generic[N]):
-    cursor: str
-    node: N
+    cursor: str = strawberry.field(description="Opaque: pass as `after` to read on from this item.")
+    node: N = strawberry.field(description="The item.")
 
 
 def page_size(first: int | None) -> int:

@@ -26,38 +26,38 @@ ImportRowStatusType = strawberry.enum(
                 "valid, not stored (a dry run, or another row was rejected).")
 
 
-@strawberry.input
+@strawberry.input(description="One check-in of checkInsImport.")
 class CheckInImportRow:
-    habit_id: strawberry.ID
+    habit_id: strawberry.ID = strawberry.field(description="The habit's id.")
     occurred_at: datetime = strawberry.field(description="With a time zone offset; its local day is computed "
                                                          "with your current profile, as habitCheckIn does.")
     quantity: float | None = strawberry.field(default=None, description="Defaults to 1.")
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Up to 500 characters.")
     idempotency_key: str | None = strawberry.field(
         default=None, description="Same key and content as a stored check-in: the row is a DUPLICATE, not a "
                                   "second check-in; same key, other content: REJECTED with DUPLICATE.")
 
 
-@strawberry.input
+@strawberry.input(description="One day to mark skipped in checkInsImport.")
 class SkipImportRow:
-    habit_id: strawberry.ID
-    day: date
+    habit_id: strawberry.ID = strawberry.field(description="The habit's id.")
+    day: date = strawberry.field(description="The local day.")
 
 
-@strawberry.input
+@strawberry.input(description="Check-ins and skips to import, all or nothing.")
 class CheckInsImportInput:
     rows: list[CheckInImportRow] = strawberry.field(description=f"At most {ROWS_MAX} rows.")
     skips: list[SkipImportRow] | None = strawberry.field(default=None, description="Days to mark skipped.")
     dry_run: bool = strawberry.field(default=False, description="Judge every row, store nothing.")
 
 
-@strawberry.type
+@strawberry.type(description="The verdict on one row (or skip) of an import.")
 class ImportRowReport:
     index: int = strawberry.field(description="Position of the row in `rows` (or `skips`), from 0.")
-    status: RowStatus
-    code: ErrorCode | None
-    message: str | None
-    field: str | None
+    status: RowStatus = strawberry.field(description="What became of it.")
+    code: ErrorCode | None = strawberry.field(description="REJECTED: why, as habitCheckIn would say it.")
+    message: str | None = strawberry.field(description="REJECTED: why, for people.")
+    field: str | None = strawberry.field(description="REJECTED: the row's field at fault, when one is.")
     check_in: CheckIn | None = strawberry.field(description="The stored check-in (created, or the duplicate's "
                                                             "original); null otherwise.")
 
@@ -69,13 +69,13 @@ class ImportRowReport:
 
 @strawberry.type(description="What an import did, or in a dry run would do, row by row.")
 class CheckInsImportReport:
-    dry_run: bool
+    dry_run: bool = strawberry.field(description="true: nothing was stored; the counts say what would be.")
     created: int = strawberry.field(description="Check-ins created (in a dry run: that would be).")
     skipped_duplicates: int = strawberry.field(description="Rows already stored with the same content.")
     rejected: int = strawberry.field(description="Rows and skips rejected.")
     skips_created: int = strawberry.field(description="Days marked skipped (in a dry run: that would be).")
-    rows: list[ImportRowReport]
-    skips: list[ImportRowReport]
+    rows: list[ImportRowReport] = strawberry.field(description="One verdict per row, in order.")
+    skips: list[ImportRowReport] = strawberry.field(description="One verdict per skip, in order.")
 
     @classmethod
     def from_domain(cls, r: ImportReport) -> CheckInsImportReport:
@@ -94,10 +94,11 @@ class ImportRejectedError(Error):
 
 
 CheckInsImportResult = Annotated[CheckInsImportReport | ImportRejectedError | InvalidInputError,
-                                 strawberry.union("CheckInsImportResult")]
+                                 strawberry.union(
+                                     "CheckInsImportResult", description="The report, or why nothing was stored.")]
 
 
-@strawberry.input
+@strawberry.input(description="An export to restore.")
 class AccountImportInput:
     data: JSON = strawberry.field(description="A document returned by the `export` query.")
     dry_run: bool = strawberry.field(default=False, description="Count what would be created, store nothing.")
@@ -108,20 +109,21 @@ class AccountImportInput:
 
 @strawberry.type(description="What a restore created; importing the same export again creates nothing.")
 class AccountImportReport:
-    dry_run: bool
-    habits_created: int
-    check_ins_created: int
-    skips_created: int
+    dry_run: bool = strawberry.field(description="true: nothing was stored; the counts say what would be.")
+    habits_created: int = strawberry.field(description="Habits created.")
+    check_ins_created: int = strawberry.field(description="Check-ins created.")
+    skips_created: int = strawberry.field(description="Skipped days created.")
     pauses_created: int = strawberry.field(description="Pauses restored (in a dry run: that would be).")
-    journal_entries_created: int
-    achievements_restored: int
-    steps_restored: int
+    journal_entries_created: int = strawberry.field(description="Journal entries created.")
+    achievements_restored: int = strawberry.field(description="Achievements restored, with their dates.")
+    steps_restored: int = strawberry.field(description="Program steps restored as unlocked.")
     unchanged: int = strawberry.field(description="Objects of the export this account already had.")
-    profile_applied: bool
+    profile_applied: bool = strawberry.field(description="The export's time zone and day start were taken.")
 
 
 AccountImportResult = Annotated[AccountImportReport | InvalidInputError | OutOfRangeError,
-                                strawberry.union("AccountImportResult")]
+                                strawberry.union(
+                                    "AccountImportResult", description="The report, or why nothing was restored.")]
 
 
 def _row(r: CheckInImportRow) -> CheckInRow:
@@ -140,7 +142,8 @@ class PortabilityMutation:
     @strawberry.mutation(description="Many check-ins (and skips) at once, all or nothing: if any row is "
                                      "rejected nothing is stored and ImportRejectedError reports every row.")
     @typed_errors
-    async def check_ins_import(self, info: Info[Context, None], input: CheckInsImportInput) -> CheckInsImportResult:
+    async def check_ins_import(self, info: Info[Context, None], input: Annotated[
+            CheckInsImportInput, strawberry.argument(description="The rows.")]) -> CheckInsImportResult:
         viewer = await info.context.require_viewer()
         rows = [_row(r) for r in input.rows]
         skips = [SkipRow(try_parse_id(s.habit_id), s.day) for s in input.skips or []]
@@ -155,7 +158,8 @@ class PortabilityMutation:
     @strawberry.mutation(description="Restore an export into your account (new ids; days kept as exported). "
                                      "One transaction; importing the same export twice creates nothing.")
     @typed_errors
-    async def account_import(self, info: Info[Context, None], input: AccountImportInput) -> AccountImportResult:
+    async def account_import(self, info: Info[Context, None], input: Annotated[
+            AccountImportInput, strawberry.argument(description="The export.")]) -> AccountImportResult:
         viewer = await info.context.require_viewer()
         r = await restore.restore_account(viewer, input.data, input.dry_run, input.apply_profile)
         return AccountImportReport(

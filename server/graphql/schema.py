@@ -8,7 +8,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from server.graphql import accounts, habits, journal, loop, pauses, portability, program, progress, reminders, webhooks
@@ -19,13 +18,21 @@ from server.graphql.list_sizes import LIST_SIZES
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
-Query = merge_types("Query", (accounts.AccountQuery, habits.HabitQuery, pauses.PauseQuery, progress.ProgressQuery,
-                              program.ProgramQuery, journal.JournalQuery, portability.PortabilityQuery,
-                              loop.LoopQuery, reminders.ReminderQuery, webhooks.WebhookQuery))
-Mutation = merge_types("Mutation", (accounts.AccountMutation, habits.HabitMutation, pauses.PauseMutation,
-                                    journal.JournalMutation,
-                                    program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation,
-                                    reminders.ReminderMutation, webhooks.WebhookMutation))
+
+# Each domain's root fields, merged by inheritance (what strawberry.tools.merge_types does, plus a description).
+@strawberry.type(description="Everything you can read; all of it yours only (UNAUTHENTICATED without a token).")
+class Query(accounts.AccountQuery, habits.HabitQuery, pauses.PauseQuery, progress.ProgressQuery, program.ProgramQuery,
+            journal.JournalQuery, portability.PortabilityQuery, loop.LoopQuery, reminders.ReminderQuery,
+            webhooks.WebhookQuery):
+    pass
+
+
+@strawberry.type(description="Everything you can change; expected failures are typed members of each result "
+                             "union (implementing Error).")
+class Mutation(accounts.AccountMutation, habits.HabitMutation, pauses.PauseMutation, journal.JournalMutation,
+               program.ProgramMutation, portability.PortabilityMutation, loop.LoopMutation,
+               reminders.ReminderMutation, webhooks.WebhookMutation):
+    pass
 
 
 class Schema(strawberry.Schema):

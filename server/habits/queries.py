@@ -60,5 +60,10 @@ async def check_in_pages(habit_ids: Sequence[UUID], start: date | None, end: dat
     return await repository.check_in_pages(habit_ids, start, end, after, first + 1)
 
 
+async def check_in_counts(habit_ids: Sequence[UUID], start: date | None, end: date | None) -> dict[UUID, int]:
+    """How many live check-ins each habit has in [start, end]: a connection's totalCount."""
+    return await repository.check_in_counts(habit_ids, start, end)
+
+
 async def check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord | None:
     return await repository.get_check_in(viewer.account.id, check_in_id)

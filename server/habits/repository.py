@@ -314,6 +314,25 @@ async def check_in_pages(
     return pages
 
 
+async def check_in_counts(habit_ids: Sequence[UUID], start: date | None, end: date | None) -> dict[UUID, int]:
+    """Live check-ins per habit with a day in [start, end] (either end open); one query."""
+    ids = list(habit_ids)
+    if not ids:
+        return {}
+    where = [f"habit IN ({', '.join('{}' for _ in ids)})", "undone_at IS NULL"]
+    args: list[Any] = list(ids)
+    if start is not None:
+        where.append("day >= {}")
+        args.append(start)
+    if end is not None:
+        where.append("day <= {}")
+        args.append(end)
+    rows = await C.raw(f"SELECT habit, COUNT(*) AS n FROM check_in WHERE {' AND '.join(where)} GROUP BY habit", *args)
+    counts = {hid: 0 for hid in ids}
+    counts.update({_uuid(r["habit"]): int(r["n"]) for r in rows})
+    return counts
+
+
 # -- skips
 
 async def skip_exists(habit_id: UUID, day: date) -> bool:

@@ -33,6 +33,10 @@ async def page(owner: UUID, after: tuple[datetime, UUID] | None, limit: int) -> 
     return [_record(r) for r in rows]
 
 
+async def count(owner: UUID) -> int:
+    return int(await T.count().where(T.owner == owner))
+
+
 async def activity(owner: UUID) -> list[tuple[date, str | None]]:
     rows = await T.select(T.day, T.step_key).where(T.owner == owner)
     return [(r["day"], r["step_key"]) for r in rows]

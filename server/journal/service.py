@@ -80,3 +80,5 @@ async def delete_entry(viewer: Viewer, entry_id: UUID) -> JournalRecord:
             raise not_found("journal entry")
         uow.mark_stale(viewer.account.id)
     return record
+async def count(viewer: Viewer) -> int:
+    return await repository.count(viewer.account.id)

@@ -74,6 +74,26 @@ export const app = {
 
 // --- toasts ---------------------------------------------------------------------------------
 
+// At most this many toasts show at once, newest last; older ones fold into a "N more" button, so a burst
+// of unlocks never covers the page's own buttons. (What the user just did in a view is confirmed in that
+// view, not here: toasts are for what happens elsewhere.)
+export const TOASTS_SHOWN = 3;
+let toastsExpanded = false;
+
+function layoutToasts() {
+  const region = document.querySelector(".toasts");
+  const all = [...region.querySelectorAll(".toast")];
+  const folded = toastsExpanded ? [] : all.slice(0, Math.max(0, all.length - TOASTS_SHOWN));
+  all.forEach((el) => { el.hidden = folded.includes(el); });
+  let more = region.querySelector(".toast-more");
+  if (!folded.length) { if (more) more.remove(); if (all.length <= TOASTS_SHOWN) toastsExpanded = false; return; }
+  if (!more) {
+    more = h("button", { type: "button", class: "toast-more", onclick: () => { toastsExpanded = true; layoutToasts(); } });
+    region.prepend(more);
+  }
+  more.textContent = `${folded.length} more notification${folded.length === 1 ? "" : "s"}`;
+}
+
 export function toast(title, body = "", { tone = "info", href = null, timeout = 8000 } = {}) {
   const region = document.querySelector(".toasts");
   const close = h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss notification" }, "×");
@@ -81,9 +101,10 @@ export function toast(title, body = "", { tone = "info", href = null, timeout = 
   const el = h("div", { class: `toast toast-${tone}`, role: tone === "error" ? "alert" : "status" },
     icon(tone === "achievement" ? "star" : tone === "step" ? "program" : tone === "error" ? "lock" : "check"),
     href ? h("a", { href, class: "toast-link" }, text) : text, close);
-  const remove = () => el.remove();
+  const remove = () => { el.remove(); layoutToasts(); };
   close.addEventListener("click", remove);
   region.append(el);
+  layoutToasts();
   let timer = setTimeout(remove, timeout);
   el.addEventListener("mouseenter", () => clearTimeout(timer));
   el.addEventListener("mouseleave", () => { timer = setTimeout(remove, timeout / 2); });
@@ -129,10 +150,23 @@ function parseHash() {
   return { name: parts[0] || "today", params: parts.slice(1) };
 }
 
+const NOT_FOUND = { view: { render: notFound }, title: "Not found" };
+
+/** An address the dashboard does not know: say so, instead of quietly showing another page. */
+function notFound(container) {
+  container.append(h("section", { class: "card empty-state" },
+    h("h1", {}, "Page not found"),
+    h("p", {}, `There is no page at ${location.hash}. It may have moved, or the link may be mistyped.`),
+    h("a", { class: "button primary", href: getToken() ? "#/today" : "#/login" },
+      getToken() ? "Go to Today" : "Log in")));
+}
+
 async function route() {
-  let { name, params } = parseHash();
-  if (!VIEWS[name]) name = "today";
-  const entry = VIEWS[name];
+  const parsed = parseHash();
+  const { params } = parsed;
+  // An unknown address is answered by a view of its own, signed in or not.
+  const name = VIEWS[parsed.name] ? parsed.name : "not-found";
+  const entry = VIEWS[name] || { ...NOT_FOUND, open: !getToken() };
   if (!entry.open && !getToken()) { app.go("#/login"); return; }
   if (entry.open && getToken()) { app.go("#/today"); return; }
 

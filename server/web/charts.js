@@ -112,9 +112,11 @@ function drawLine(points, width, height, text) {
   svg.append(s("path", { d: `${d} L${x(points.length - 1).toFixed(1)},${y(0)} L${x(0).toFixed(1)},${y(0)} Z`,
     class: "area" }));
   svg.append(s("path", { d, class: "line" }));
-  const ticks = points.length > 2 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : [0, points.length - 1];
+  // One day has one label (at the right, under its point); two labels at one spot would overlap.
+  const ticks = points.length > 2 ? [0, Math.floor((points.length - 1) / 2), points.length - 1]
+    : points.length === 2 ? [0, 1] : [0];
   ticks.forEach((i, n) => {
-    const anchor = n === 0 ? "start" : n === ticks.length - 1 ? "end" : "middle";
+    const anchor = points.length === 1 || n === ticks.length - 1 ? "end" : n === 0 ? "start" : "middle";
     svg.append(s("text", { x: x(i), y: height - 6, class: "axis", "text-anchor": anchor },
       formatDay(points[i].date, { day: "numeric", month: "short" })));
   });

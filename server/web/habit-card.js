@@ -84,7 +84,7 @@ export function habitActions(habit, today, refresh) {
 
   // On a break the day counts as skipped, with no skip to take back; a check-in still counts as done.
   if (state.status === "SKIPPED" && !habit.pausedToday) {
-    const unskip = h("button", { type: "button", class: "button ghost", "aria-label": `Take back today's skip of ${habit.name}` }, "Take back skip");
+    const unskip = h("button", { type: "button", class: "button ghost", "aria-label": `Take back skip for ${habit.name}` }, "Take back skip");
     unskip.addEventListener("click", () => run(unskip, async () => {
       unwrap((await gql(UNSKIP, { habitId: habit.id, day: today })).habitUnskip);
       return "Skip taken back.";
@@ -145,8 +145,10 @@ export function habitActions(habit, today, refresh) {
   if (isNumeric(habit)) {
     const unit = habit.unit || "";
     const remaining = Math.max(0, target - state.quantity);
+    // What is left today, ready to log; once done, nothing: one tap must not log the target again.
     const amount = h("input", { type: "number", class: "amount", min: 0.1, step: "any", inputmode: "decimal",
-      value: String(Math.round((remaining > 0 ? remaining : target) * 100) / 100),
+      value: habit.doneToday || remaining <= 0 ? "" : String(Math.round(remaining * 100) / 100),
+      placeholder: habit.doneToday ? "More?" : "",
       "aria-label": `Amount${unit ? ` in ${unit}` : ""} for ${habit.name}` });
     const add = h("button", { type: "submit", class: `button ${habit.doneToday ? "" : "primary"}`,
       "aria-label": `Log amount for ${habit.name}` }, "Log");

@@ -6,7 +6,23 @@ import { gql, unwrap, errorFields } from "./api.js";
 import { h, field, showFormError, busy, addDays, CATEGORY_LABELS } from "./dom.js";
 
 const CREATE = `mutation CreateHabit($input: HabitCreateInput!) { habitCreate(input: $input) {
-  ${errorFields("InvalidInputError", "OutOfRangeError")} ... on Habit { id name } } }`;
+  ${errorFields("InvalidInputError", "OutOfRangeError")} ... on Habit { id name kind } } }`;
+
+// What each field wants, in the form's own words: the server's messages are written for programs
+// ("targetQuantity must be greater than 0 and at most 1e+06"), and a field it names gets these instead.
+const PLAIN = {
+  name: "Give the habit a name of up to 80 characters, different from your other habits' names.",
+  targetQuantity: "Enter a daily target above 0, up to 1,000,000 (1 for a simple yes/no habit).",
+  dailyLimit: "Enter how many a day are allowed: 0 or more, up to 1,000,000.",
+  unit: "Keep the unit short: up to 24 characters, like pages or minutes.",
+  startDate: "Choose a start date no more than a year ahead.",
+  schedule: "Check how often: 1 to 7 times a week, or up to as many times as days (at most 365 days).",
+};
+const MAX_AMOUNT = 1_000_000;
+
+function plain(error) {
+  return error && error.field && PLAIN[error.field] ? { ...error, message: PLAIN[error.field] } : error;
+}
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -98,12 +114,25 @@ export function habitForm(today, { onCreated, onCancel }) {
       schedule.weekdays = weekdays.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => Number(i.value));
       if (!schedule.weekdays.length) { showFormError(form, { field: "schedule", message: "Choose at least one day." }); return; }
     }
-    if (period.value === "WEEKLY") schedule.timesPerWeek = Number(timesPerWeek.value);
+    if (period.value === "WEEKLY") {
+      schedule.timesPerWeek = Number(timesPerWeek.value);
+      if (!(Number.isInteger(schedule.timesPerWeek) && schedule.timesPerWeek >= 1 && schedule.timesPerWeek <= 7)) {
+        showFormError(form, { field: "timesPerWeek", message: "Times per week: a whole number from 1 to 7." }); return;
+      }
+    }
     if (period.value === "INTERVAL") {
       schedule.times = Number(intervalTimes.value);
       schedule.days = Number(intervalDays.value);
+      const ok = Number.isInteger(schedule.times) && Number.isInteger(schedule.days) && schedule.times >= 1
+        && schedule.days <= 365 && schedule.times <= schedule.days;
+      if (!ok) { showFormError(form, plain({ field: "schedule" })); return; }
     }
     const quit = kindQuit.checked;
+    const amount = Number(quit ? limit.value : target.value);
+    const amountField = quit ? "dailyLimit" : "targetQuantity";
+    if (!Number.isFinite(amount) || amount > MAX_AMOUNT || (quit ? amount < 0 : amount <= 0)) {
+      showFormError(form, plain({ field: amountField })); return;
+    }
     const input = {
       name: name.value.trim(), category: category.value, kind: quit ? "QUIT" : "BUILD", schedule,
       targetQuantity: quit ? null : Number(target.value) || null,
@@ -117,7 +146,7 @@ export function habitForm(today, { onCreated, onCancel }) {
       showFormError(form, null);
       onCreated(habit);
     } catch (error) {
-      showFormError(form, error);
+      showFormError(form, plain(error));
     } finally {
       busy(submit, false);
     }

@@ -34,6 +34,8 @@ function skeleton() {
 
 export async function render(root, { app }) {
   const summary = h("p", { class: "today-summary muted" }, h("span", { class: "skeleton line w40 inline" }));
+  // What the user just did here is confirmed here (a live line under the heading), not with a toast.
+  const notice = h("p", { class: "today-notice", role: "status" });
   const heading = h("h1", {}, "Today");
   const dateLine = h("p", { class: "eyebrow" }, "\u00a0");
   const newButton = h("button", { type: "button", class: "button primary", "aria-expanded": "false",
@@ -45,7 +47,7 @@ export async function render(root, { app }) {
   const banners = h("div", { class: "break-banners" });
   let habits = [];
   root.append(
-    h("div", { class: "page-head" }, h("div", {}, dateLine, heading, summary),
+    h("div", { class: "page-head" }, h("div", {}, dateLine, heading, summary, notice),
       h("div", { class: "row" }, breakButton, newButton)),
     formSlot, breakSlot, banners, skeleton());
 
@@ -59,7 +61,7 @@ export async function render(root, { app }) {
     newButton.setAttribute("aria-expanded", String(open));
     if (open) {
       const { form, focus } = habitForm(today, {
-        onCreated: (habit) => { openForm(false); load(`Added “${habit.name}”. Check in whenever you've done it.`); },
+        onCreated: (habit) => { openForm(false); load(addedMessage(habit)); },
         onCancel: () => { openForm(false); newButton.focus(); },
       });
       formSlot.replaceChildren(form);
@@ -124,11 +126,17 @@ export async function render(root, { app }) {
     });
     const current = root.querySelector(".habit-grid, .empty-state");
     current.replaceWith(grid);
-    if (message) app.toast(message, "", { tone: "info", timeout: 5000 });
+    notice.textContent = message;
   }
 
   await load();
   return {};
+}
+
+export function addedMessage(habit) {
+  return habit.kind === "QUIT"
+    ? `Added “${habit.name}”. Every day without it counts as clean; log a slip if it happens.`
+    : `Added “${habit.name}”. Check in whenever you've done it.`;
 }
 
 async function emptyState(openForm, reload) {

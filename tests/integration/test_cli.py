@@ -74,7 +74,7 @@ async def test_login_saves_a_personal_token_readable_only_by_you(api: GraphQLApi
     assert (await cli.json("habits")) == []
     wrong = await cli("login", "--url", "http://test", "--email", "cli@example.com", "--password-stdin",
                       input="wrong password\n")
-    assert (wrong.exit_code, wrong.output.strip()) == (2, "error: wrong e-mail or password")
+    assert (wrong.exit_code, wrong.output.strip()) == (3, "error: wrong e-mail or password")  # authentication
 
 
 async def test_log_by_name_prints_the_streak_and_a_replay_never_doubles(api: GraphQLApi, cli: Cli,
@@ -93,7 +93,8 @@ async def test_log_by_name_prints_the_streak_and_a_replay_never_doubles(api: Gra
     now = await cli.json("log", "Rea", "--qty", "12", "--note", "on the train")
     now_again = await cli.json("log", "Rea", "--qty", "12", "--note", "on the train")
     assert first.output == f"Read: logged 10 pages on {yesterday}. Streak: 1 day.\n"
-    assert again.output == first.output
+    assert again.output == f"Read: already logged 10 pages on {yesterday}. Streak: 1 day.\n"
+    assert now["alreadyLogged"] is False and now_again["alreadyLogged"] is True
     assert (now["day"], now["quantity"], now["note"], now["habit"]["currentStreak"]) == (
         today.isoformat(), 12.0, "on the train", 2)
     assert now_again["id"] == now["id"]
@@ -167,11 +168,12 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     again = await cli.json("import", str(tmp_path / "backup.json"), **second)
     after = await cli.json("habits", **second)
     not_json = await cli("import", str(cli.env["COMEBACK_CONFIG"]) + ".missing", **second)
-    assert exported.output == f"Exported 1 habits and 3 check-ins to {tmp_path / 'backup.json'}\n"
+    assert exported.output == f"Exported 1 habit and 3 check-ins to {tmp_path / 'backup.json'}\n"
     assert csv_out.output.splitlines()[0] == "habit_id,habit_name,day,occurred_at,quantity,note,source"
     assert len(csv_out.output.splitlines()) == 4
     assert (dry["dryRun"], dry["checkInsCreated"]) == (True, 3)
-    assert restored.output == "Created 1 habits, 3 check-ins, 0 skips, 0 pauses, 0 journal entries; 0 already there.\n"
+    assert restored.output == ("Created 1 habit, 3 check-ins, 0 skips, 0 pauses, 0 journal entries; "
+                               "0 already there.\n")
     assert (again["checkInsCreated"], again["unchanged"]) == (0, 4)
     strip = [{k: v for k, v in h.items() if k != "id"} for h in before]
     assert [{k: v for k, v in h.items() if k != "id"} for h in after] == strip
