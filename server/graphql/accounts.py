@@ -64,7 +64,7 @@ class ApiTokenType:
 @strawberry.type(description="A signed-in session (from signUp or logIn). Personal access tokens are not "
                              "sessions: see apiTokens.")
 class Session:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Stable; opaque (sessionRevoke takes it).")
     created_at: datetime = strawberry.field(description="When it was started (signUp or logIn).")
     last_used_at: datetime | None = strawberry.field(
         description="When a request last used it, to the minute (recorded at most once a minute).")
@@ -80,7 +80,7 @@ class Session:
 
 @strawberry.type(description="The password was changed.")
 class PasswordChanged:
-    user: User
+    user: User = strawberry.field(description="You, signed in still with this session.")
     sessions_ended: int = strawberry.field(description="How many of your other sessions were ended.")
 
 
@@ -231,7 +231,9 @@ class AccountMutation:
     @strawberry.mutation(description="Change your password. Every other session ends at once; this one and your "
                                      "personal access tokens stay.")
     @typed_errors
-    async def password_change(self, info: Info[Context, None], input: PasswordChangeInput) -> PasswordChangeResult:
+    async def password_change(self, info: Info[Context, None], input: Annotated[
+            PasswordChangeInput, strawberry.argument(description="Your current password and the new one.")],
+            ) -> PasswordChangeResult:
         changed = await passwords.change_password(await info.context.require_viewer(), input.current_password,
                                                   input.new_password)
         return PasswordChanged(user=User.from_domain(changed.account), sessions_ended=changed.sessions_ended)
@@ -257,6 +259,8 @@ class AccountMutation:
                                      "progress, tokens), at once and for good; export it first if you want a "
                                      "copy. Every token of yours stops working, open subscriptions end.")
     @typed_errors
-    async def account_delete(self, info: Info[Context, None], input: AccountDeleteInput) -> AccountDeleteResult:
+    async def account_delete(self, info: Info[Context, None], input: Annotated[
+            AccountDeleteInput, strawberry.argument(description="Your password, to confirm.")],
+            ) -> AccountDeleteResult:
         account = await deletion.delete_account(await info.context.require_viewer(), input.password)
         return AccountDeleted(id=strawberry.ID(str(account.id)), email=account.email)

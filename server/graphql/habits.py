@@ -214,7 +214,11 @@ class Habit:
                                   f"(at most {DAYS_MAX} days), computed by the service so that no client "
                                   f"re-implements the formula; 0 before the habit's startDate.")
     async def strength_series(self, info: Info[Context, None],
-                              from_: Annotated[date, strawberry.argument(name="from")], to: date) -> StrengthSeries:
+                              from_: Annotated[date, strawberry.argument(
+                                  name="from", description="The first day (at most 1,000 days before `to`).")],
+                              to: Annotated[date, strawberry.argument(
+                                  description="The last day; a day after today stops the series at today.")],
+                              ) -> StrengthSeries:
         _check_range(from_, to)
         reading = await self._reading(info, from_)
         # Tomorrow has no strength yet: the series stops at today.

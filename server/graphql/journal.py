@@ -104,7 +104,7 @@ class JournalMutation:
     async def journal_entry_update(
         self, info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="The entry to edit.")],
-        input: JournalEntryUpdateInput,
+        input: Annotated[JournalEntryUpdateInput, strawberry.argument(description="What to change.")],
     ) -> JournalEntryUpdateResult:
         record = await service.update_entry(await info.context.require_viewer(), parse_id(id, "journal entry"),
                                             input.body, input.prompt)
