@@ -18,6 +18,7 @@ from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.habits import repository
 from server.habits.days import local_day
 from server.habits.model import Category, Kind, Schedule
+from server.habits.order import reordered
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.webhooks import payloads
 from server.webhooks.model import WebhookEvent
@@ -227,8 +228,7 @@ async def reorder_habits(viewer: Viewer, habit_ids: list[UUID]) -> list[HabitRec
         known = {h.id for h in habits}
         if any(h not in known for h in habit_ids):
             raise not_found("habit")
-        listed, moving = set(habit_ids), iter(habit_ids)
-        order = [next(moving) if h.id in listed else h.id for h in habits]
+        order = reordered([h.id for h in habits], habit_ids)
         by_id = {h.id: h for h in habits}
         await repository.set_positions({hid: n for n, hid in enumerate(order) if by_id[hid].position != n})
     # No derived state depends on the order: nothing to mark stale.
