@@ -11,8 +11,9 @@ For each reminder whose indexed `next_due_at` has come (nobody else is read):
 3. after the commit, the channels this call claimed are delivered: a live event, and Web Push to each of
    the owner's browsers (in threads; a browser whose push service answers 404/410 is removed).
 
-Another channel (the REMINDER_DUE webhook) is one more name in `channels`: claimed in the same
-transaction (an outbox row written there would make it at-least-once instead), delivered after it.
+The REMINDER_DUE webhook is one more channel: claimed in the same transaction, which also writes its
+outbox row (server.webhooks.outbox), so it is delivered at least once from there, retried like any
+webhook, and never twice for one reminder and day whatever the workers do.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ from server.reminders.records import ReminderRecord
 from server.reminders.service import next_firing
 from server.reminders.timing import occurrence
 from server.settings import get_settings
+from server.webhooks import payloads
+from server.webhooks.model import WebhookEvent
 
 log = logging.getLogger(__name__)
 
 EVENT = "event"
 PUSH = "push"
+WEBHOOK = "webhook"
 BATCH = 200
 # A reminder found this late (workers were down) is moved on, not sent: a 07:30 nudge at noon helps nobody.
 LATE_LIMIT = timedelta(minutes=15)
@@ -89,6 +93,7 @@ async def _fire_one(reminder: ReminderRecord, now: datetime, publish: Publish, r
     # The profile moved this day's minute later since it was scheduled: wait for it, unfired.
     waits = due_at > now
     fire = False
+    habit: HabitRecord | None = None
     if not waits:
         nxt = next_firing(reminder, account, now, day)
         nxt_at, nxt_day = (nxt.at, nxt.day) if nxt else (None, None)
@@ -96,12 +101,15 @@ async def _fire_one(reminder: ReminderRecord, now: datetime, publish: Publish, r
         habit = await habits.get_habit(account.id, reminder.habit_id)
         fire = habit is not None and now - due_at <= LATE_LIMIT and await _open(habit, day)
     subscriptions = await repository.push_subscriptions(account.id) if fire else []
-    channels = [EVENT, PUSH] if subscriptions else [EVENT]
-    async with write_transaction():
+    channels = [EVENT, WEBHOOK, PUSH] if subscriptions else [EVENT, WEBHOOK]
+    async with write_transaction() as uow:
         if not await repository.advance(reminder, nxt_at, nxt_day, fired_day):
             report.moved += 1  # another worker (or its owner) moved it first
             return
         claimed = await repository.claim_deliveries(reminder, day, channels, due_at, now) if fire else []
+        if WEBHOOK in claimed and habit is not None:
+            uow.emit(account.id, WebhookEvent.REMINDER_DUE, payloads.reminder_due(
+                str(habit.id), habit.name, str(reminder.id), reminder.time.strftime("%H:%M"), day.isoformat(), due_at.isoformat()))
     if waits or not fire:
         if waits:
             report.moved += 1

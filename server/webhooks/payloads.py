@@ -22,6 +22,11 @@ def check_in_undone(record: CheckInRecord) -> Data:
             "undoneAt": record.undone_at.isoformat() if record.undone_at else None}
 
 
+def reminder_due(habit_id: str, habit_name: str, reminder_id: str, time: str, day: str, due_at: str) -> Data:
+    return {"habitId": habit_id, "habitName": habit_name, "reminderId": reminder_id, "time": time, "day": day,
+            "dueAt": due_at}
+
+
 def from_live(event: LiveEvent) -> tuple[WebhookEvent, Data]:
     """The webhook event telling what a live event tells a subscribed phone."""
     match event:
