@@ -272,3 +272,34 @@ async def test_looking_for_due_reminders_reads_nothing_else(monday: datetime) ->
     with count_queries() as counter:
         report = await firing.fire_due(clock.now(), Heard())
     assert (counter.count, report.fired, report.skipped) == (1, 0, 0)
+
+
+async def test_no_reminder_fires_on_a_paused_day() -> None:
+    """A paused day is a skipped day (contract v2): its reminders stay quiet, and fire again after it."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from server import clock
+    from server.habits import pause_service
+    from server.reminders import firing
+    from server.reminders import service as reminders
+    from tests import factories
+
+    heard: list[object] = []
+
+    async def publish(_user: object, event: object) -> None:
+        heard.append(event)
+
+    me = await factories.user(timezone="Europe/Berlin")
+    walk = await factories.habit(me, "Walk", start_date=date(2026, 1, 1))
+    try:
+        clock.travel(datetime(2026, 1, 12, 6, 0, tzinfo=UTC) - datetime.now(UTC))  # Monday 07:00 Berlin
+        await reminders.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
+        await pause_service.create_pause(me.viewer, None, date(2026, 1, 12), date(2026, 1, 12), "ill")
+        clock.travel(datetime(2026, 1, 12, 6, 30, 5, tzinfo=UTC) - datetime.now(UTC))
+        paused = await firing.fire_due(clock.now(), publish)
+        clock.travel(datetime(2026, 1, 13, 6, 30, 5, tzinfo=UTC) - datetime.now(UTC))  # Tuesday: no break
+        after = await firing.fire_due(clock.now(), publish)
+    finally:
+        clock.travel(timedelta(0))
+    assert (paused.fired, paused.skipped) == (0, 1)
+    assert after.fired == 1 and len(heard) == 1

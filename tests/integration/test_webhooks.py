@@ -345,3 +345,38 @@ async def test_the_webhooks_list_costs_the_same_statements_for_one_webhook_as_fo
     assert one[1] == [3] and ten[1] == [3] * 10
     # token look-up, webhooks, the latest deliveries' ids, their rows
     assert one[0] == ten[0] == 4
+
+
+async def test_a_due_reminder_reaches_a_reminder_webhook_once(api: Api, private_targets: None) -> None:
+    """REMINDER_DUE rides the reminder's own firing transaction: claimed as a delivery channel with its
+    outbox row, so firing rounds run again (two workers, a retry) never send it twice."""
+    from datetime import UTC, date, datetime
+
+    from server.reminders import firing
+    from server.reminders import service as reminders
+
+    async def publish(_user: UUID, _event: Any) -> None:
+        pass
+
+    async with engine_without_worker() as engine:
+        with receiving() as receiver:
+            me = await factories.user(timezone="Europe/Berlin")
+            walk = await factories.habit(me, "Walk", start_date=date(2026, 1, 1))
+            api.as_user(me)
+            created = await create(api, receiver.url(), ["REMINDER_DUE"])
+            try:
+                # Monday 12 January 2026, 07:29 Berlin; the reminder is for 07:30
+                clock.travel(datetime(2026, 1, 12, 6, 29, tzinfo=UTC) - datetime.now(UTC))
+                reminder, _ = await reminders.set_reminder(me.viewer, walk.id, None, "07:30", None, True)
+                assert (await firing.fire_due(clock.now(), publish)).fired == 0
+                clock.travel(datetime(2026, 1, 12, 6, 30, 5, tzinfo=UTC) - datetime.now(UTC))
+                fired = [await firing.fire_due(clock.now(), publish) for _ in range(2)]
+            finally:
+                clock.travel(timedelta(0))
+            await run_queued(engine)  # sent now: the receiver checks the signature's timestamp against its clock
+            assert [r.fired for r in fired] == [1, 0]
+            [request] = receiver.requests
+            payload = verified(created["secret"], request)
+            assert payload["type"] == "reminder.due"
+            assert payload["data"] == {"habitId": str(walk.id), "habitName": "Walk", "reminderId": str(reminder.id),
+                                       "time": "07:30", "day": "2026-01-12", "dueAt": "2026-01-12T06:30:00+00:00"}
