@@ -32,6 +32,8 @@ CREATE = f"mutation($i: HabitCreateInput!) {{ habitCreate(input: $i) {{ {RESULT}
 UPDATE = f"mutation($id: ID!, $i: HabitUpdateInput!) {{ habitUpdate(id: $id, input: $i) {{ {RESULT} }} }}"
 ARCHIVE = f"mutation($id: ID!) {{ habitArchive(id: $id) {{ {RESULT} }} }}"
 RESTORE = f"mutation($id: ID!) {{ habitRestore(id: $id) {{ {RESULT} }} }}"
+DELETE = ("mutation($id: ID!) { habitDelete(id: $id) { __typename ... on Error { code message } "
+          "... on HabitDeleted { id } } }")
 
 
 class ClientGroup(click.Group):
@@ -191,9 +193,23 @@ def restore(url: str | None, as_json: bool, habit_name: str) -> None:
     _out(as_json, restored, f"Restored {restored['name']}.")
 
 
+@client_command("delete", help="Delete a habit for good, with its check-ins, skips and breaks "
+                          "(achievements earned stay). Asks first unless --yes; `archive` is the reversible way.")
+@click.argument("habit_name", metavar="HABIT")
+@click.option("--yes", is_flag=True, help="Do not ask: delete at once (for scripts).")
+def delete(url: str | None, as_json: bool, habit_name: str, yes: bool) -> None:
+    with _api(url) as api:
+        _, found = _me_and_habits(api, include_archived=True)
+        target = _find_habit(found, habit_name)
+        if not yes and not click.confirm(f"Delete {target['name']} and all its history for good?", err=True):
+            raise ClientError("not deleted (say --yes to delete without being asked)", ExitCode.USAGE, "NOT_CONFIRMED")
+        deleted = result(api.graphql(DELETE, {"id": target["id"]}), "habitDelete")
+    _out(as_json, {**deleted, "name": target["name"]}, f"Deleted {target['name']} and its history.")
+
+
 def _quoted(name: str) -> str:
     return name.lower() if name.replace("-", "").isalnum() else f"'{name}'"
 
 
-for _command in (add, edit, archive, restore):
+for _command in (add, edit, archive, restore, delete):
     habit.add_command(_command)

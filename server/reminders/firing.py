@@ -38,6 +38,7 @@ from server.reminders.service import next_firing
 from server.reminders.timing import occurrence
 from server.settings import get_settings
 from server.webhooks import payloads
+from server.webhooks import repository as webhooks
 from server.webhooks.model import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ async def _fire_one(reminder: ReminderRecord, now: datetime, publish: Publish, r
         habit = await habits.get_habit(account.id, reminder.habit_id)
         fire = habit is not None and now - due_at <= LATE_LIMIT and await _open(habit, day)
     subscriptions = await repository.push_subscriptions(account.id) if fire else []
-    channels = [EVENT, WEBHOOK, PUSH] if subscriptions else [EVENT, WEBHOOK]
+    channels = [EVENT, PUSH] if subscriptions else [EVENT]
+    if fire and any(WebhookEvent.REMINDER_DUE in hook.events for hook in await webhooks.subscribed([account.id])):
+        channels.append(WEBHOOK)
     async with write_transaction() as uow:
         if not await repository.advance(reminder, nxt_at, nxt_day, fired_day):
             report.moved += 1  # another worker (or its owner) moved it first
@@ -109,7 +112,8 @@ async def _fire_one(reminder: ReminderRecord, now: datetime, publish: Publish, r
         claimed = await repository.claim_deliveries(reminder, day, channels, due_at, now) if fire else []
         if WEBHOOK in claimed and habit is not None:
             uow.emit(account.id, WebhookEvent.REMINDER_DUE, payloads.reminder_due(
-                str(habit.id), habit.name, str(reminder.id), reminder.time.strftime("%H:%M"), day.isoformat(), due_at.isoformat()))
+                str(habit.id), habit.name, str(reminder.id), reminder.time.strftime("%H:%M"), day.isoformat(),
+                due_at.isoformat()))
     if waits or not fire:
         if waits:
             report.moved += 1

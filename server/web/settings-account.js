@@ -76,7 +76,7 @@ export function sessionsSection(initial, app) {
 
   function sessionItem(s) {
     const name = deviceName(s.userAgent);
-    const end = h("button", { type: "button", class: "button ghost danger-text", "aria-label": `End session ${name}` },
+    const end = h("button", { type: "button", class: "button ghost danger-text", "aria-label": s.current ? `Log out of this session (${name})` : `End session ${name}` },
       s.current ? "Log out" : "End");
     end.addEventListener("click", async () => {
       if (s.current) {  // ending this one is logging out

@@ -55,6 +55,23 @@ async def test_habit_add_with_every_kind_of_schedule_then_edit_archive_and_resto
     assert (restored["name"], restored["archived"]) == ("Read", False)
 
 
+async def test_habit_delete_asks_first_unless_told_yes(api: GraphQLApi, cli: Cli) -> None:
+    await signed_in(api, cli)
+    await cli("habit", "add", "Walk")
+    await cli("habit", "add", "Read")
+
+    kept = await cli("habit", "delete", "walk", input="n\n")
+    asked = await cli("habit", "delete", "walk", input="y\n")
+    scripted = await cli.json("habit", "delete", "read", "--yes")
+    gone = await cli("habit", "delete", "read", "--yes")
+
+    assert kept.exit_code == 1 and "not deleted" in kept.output
+    assert asked.exit_code == 0 and "Deleted Walk and its history." in asked.output
+    assert scripted["name"] == "Read" and scripted["__typename"] == "HabitDeleted"
+    assert gone.exit_code == 2  # no such habit any more
+    assert await cli.json("habits") == []
+
+
 async def test_habit_commands_refuse_bad_input_with_the_documented_exit_codes(api: GraphQLApi, cli: Cli) -> None:
     await signed_in(api, cli)
     await cli("habit", "add", "Walk")
@@ -136,7 +153,7 @@ def test_docs_cli_md_documents_every_command_and_exit_code() -> None:
             names += [f"{name} {sub}" for sub in command.commands]
         else:
             names.append(name)
-    headings = set(re.findall(r"^### `comeback ([a-z ]+)`", text, re.MULTILINE))
+    headings = set(re.findall(r"^### `comeback ([a-z -]+)`", text, re.MULTILINE))
     assert sorted(set(names) - headings) == []
     assert {int(code) for code in re.findall(r"^\| `(\d)` \|", text, re.MULTILINE)} == {int(c) for c in ExitCode}
     log_options = [p for p in main.commands["log"].params if isinstance(p, click.Option)]
