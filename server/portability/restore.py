@@ -41,8 +41,10 @@ from server.progress.earned import earned
 
 _NAMESPACE = UUID("5f2d9a4e-8c1b-4e57-9d0a-6b3c2e1f7a90")
 _SOURCES = {s.value for s in Source}
-# A concurrent check-in can take an idempotency key between the plan and the insert: plan again.
-_ATTEMPTS = 3
+# A concurrent check-in can take an idempotency key between the plan and the insert: plan again. Check-ins
+# of one habit follow one another (each holds its habit's row while it voids the habit's checkpoints), so
+# a burst of retried check-ins can overtake a restore once per key it shares with the document.
+_ATTEMPTS = 20
 
 
 def _utc(at: datetime) -> datetime:
