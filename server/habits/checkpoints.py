@@ -28,6 +28,11 @@ from server.habits.strength import strength_scores, window_days
 from server.habits.timeline import START, WalkState, walk
 
 _ONE_DAY = timedelta(days=1)
+# Checkpoints are kept only for days at least this many days before the recompute's today. The
+# recompute's today is at most one day past a check-in's (a job crossing midnight), so a change to
+# the check-in's own today never reaches a checkpoint, stored or being computed: the common check-in
+# needs no invalidation (and takes no lock on its habit row; see needs_invalidation).
+SETTLE_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +77,26 @@ def anchor_days(rules: HabitRules, after: date, before: date) -> list[date]:
         year, month = year + month // 12, month % 12 + 1
 
 
+def settled_before(today: date) -> date:
+    """Checkpoints are kept for anchor days before this day (SETTLE_DAYS before today at least)."""
+    return today - timedelta(days=SETTLE_DAYS - 1)
+
+
+def needs_invalidation(rules: HabitRules, day: date, today: date) -> bool:
+    """Whether a change to `day`, made on the owner's `today`, can reach a checkpoint: a day before
+    today can; today cannot (SETTLE_DAYS), except on an INTERVAL habit without a total, where a new
+    check-in can slide Loop's intervals back through a whole chain of them."""
+    schedule = rules.schedule
+    if rules.kind is Kind.BUILD and schedule.period is Period.INTERVAL and not schedule.total:
+        return True
+    return day < today
+
+
 def extend(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None) -> list[Checkpoint]:
-    """The checkpoints after `base` (None: from start_date) up to the last anchor day before today."""
+    """The checkpoints after `base` (None: from start_date) up to the last anchor day at least
+    SETTLE_DAYS before today."""
     after = base.day if base is not None else rules.start_date - _ONE_DAY
-    anchors = anchor_days(rules, after, today)
+    anchors = anchor_days(rules, after, settled_before(today))
     if not anchors:
         return []
     since = after + _ONE_DAY

@@ -160,10 +160,12 @@ _INSERT_CHECK_IN = (f"INSERT INTO check_in ({', '.join(_CHECK_IN_COLUMNS)}) "
                     f"VALUES ({', '.join('{}' for _ in _CHECK_IN_COLUMNS)})")
 
 
-async def insert_check_in(values: dict[str, Any]) -> CheckInRecord:
+async def insert_check_in(values: dict[str, Any], *, invalidate: bool = True) -> CheckInRecord:
+    """`invalidate=False` only where checkpoints.needs_invalidation says the day reaches none."""
     row = {"id": uuid4(), "note": None, "idempotency_key": None, **values}
     await C.raw(_INSERT_CHECK_IN, *(row[c] for c in _CHECK_IN_COLUMNS))
-    await invalidate_from([row["habit"]], row["day"])
+    if invalidate:
+        await invalidate_from([row["habit"]], row["day"])
     return _check_in({**row, "undone_at": None})
 
 

@@ -16,6 +16,7 @@ from server.database import is_unique_violation
 from server.engine.unit_of_work import write_transaction
 from server.errors import DomainError, ErrorCode, invalid, not_found
 from server.habits import repository
+from server.habits.checkpoints import needs_invalidation
 from server.habits.days import local_day
 from server.habits.model import Category, Kind, Schedule
 from server.habits.order import reordered
@@ -300,7 +301,7 @@ async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime |
         record = await repository.insert_check_in({
             "owner": account.id, "habit": habit_id, "occurred_at": at, "day": day, "quantity": quantity,
             "note": note, "source": source.value, "idempotency_key": key, "created_at": now,
-        })
+        }, invalidate=needs_invalidation(habit.rules, day, account.today(now)))
         uow.mark_stale(account.id)
         uow.emit(account.id, WebhookEvent.CHECK_IN_CREATED, payloads.check_in_created(record))
     return record
