@@ -34,7 +34,7 @@ from hypothesis_graphql import nodes  # noqa: E402
 pytestmark = pytest.mark.fuzz
 
 SEED = 20261126
-EXAMPLES = int(os.environ.get("COMEBACK_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("COMEBACK_FUZZ_EXAMPLES", "8"))
 # Would end the session the fuzzing runs in (a generated password never matches, so passwordChange and
 # accountDelete are fuzzed; sessionRevoke's generated ids name no session of the fuzzer's).
 SKIPPED = {"Mutation.logOut", "Mutation.logOutEverywhere"}
