@@ -159,6 +159,16 @@ export function showFormError(form, error) {
   }
 }
 
+/** A button that destroys something asks once more: the first click only turns it into `text` (and,
+ * when given, names it `label` for screen readers); true once the user has clicked it again. */
+export function confirmedTwice(button, text, label) {
+  if (button.dataset.confirm === "yes") return true;
+  button.dataset.confirm = "yes";
+  button.textContent = text;
+  if (label) button.setAttribute("aria-label", label);
+  return false;
+}
+
 export function busy(button, on) {
   button.disabled = on;
   button.setAttribute("aria-busy", on ? "true" : "false");

@@ -2,7 +2,7 @@
 // (with your data offered for download first).
 
 import { gql, unwrap, errorFields, clearToken } from "./api.js";
-import { h, field, showFormError, busy, formatDateTime } from "./dom.js";
+import { h, field, showFormError, busy, formatDateTime, confirmedTwice } from "./dom.js";
 
 export const SESSIONS = `sessions { id createdAt lastUsedAt userAgent current }`;
 const PASSWORD_CHANGE = `mutation PasswordChange($input: PasswordChangeInput!) { passwordChange(input: $input) {
@@ -105,11 +105,7 @@ export function sessionsSection(initial, app) {
 
   const everywhere = h("button", { type: "button", class: "button ghost" }, "Log out everywhere");
   everywhere.addEventListener("click", async () => {
-    if (everywhere.dataset.confirm !== "yes") {
-      everywhere.dataset.confirm = "yes";
-      everywhere.textContent = "Log out of every device?";
-      return;
-    }
+    if (!confirmedTwice(everywhere, "Log out of every device?")) return;
     try { await gql("mutation { logOutEverywhere }"); } catch { /* this session is gone either way */ }
     app.signOut();
   });
@@ -161,11 +157,7 @@ export function deleteSection(app) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!password.value) { showFormError(form, { field: "password", message: "Enter your password to confirm." }); return; }
-    if (submit.dataset.confirm !== "yes") {
-      submit.dataset.confirm = "yes";
-      submit.textContent = "Delete everything for good?";
-      return;
-    }
+    if (!confirmedTwice(submit, "Delete everything for good?")) return;
     busy(submit, true);
     try {
       unwrap((await gql(ACCOUNT_DELETE, { input: { password: password.value } })).accountDelete);

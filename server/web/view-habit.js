@@ -2,7 +2,7 @@
 
 import { gql, unwrap, errorFields } from "./api.js";
 import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumber, plural, scheduleText,
-  CATEGORY_LABELS, busy } from "./dom.js";
+  CATEGORY_LABELS, busy, confirmedTwice } from "./dom.js";
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
 import { heatmap, heatmapLegend, lineChart, strengthPoints } from "./charts.js";
 import { pausedDays } from "./breaks.js";
@@ -93,11 +93,7 @@ export async function render(root, { params, app }) {
 
     const archive = h("button", { type: "button", class: "link-button danger-text" }, "Archive this habit");
     archive.addEventListener("click", async () => {
-      if (archive.dataset.confirm !== "yes") {
-        archive.dataset.confirm = "yes";
-        archive.textContent = "Archive it? Its history is kept. Click again to confirm.";
-        return;
-      }
+      if (!confirmedTwice(archive, "Archive it? Its history is kept. Click again to confirm.")) return;
       busy(archive, true);
       try {
         unwrap((await gql(ARCHIVE, { id })).habitArchive);
@@ -111,12 +107,8 @@ export async function render(root, { params, app }) {
 
     const remove = h("button", { type: "button", class: "link-button danger-text" }, "Delete this habit");
     remove.addEventListener("click", async () => {
-      if (remove.dataset.confirm !== "yes") {
-        remove.dataset.confirm = "yes";
-        remove.textContent = "Delete it with all its check-ins? This cannot be undone (archive keeps them). "
-          + "Click again to delete.";
-        return;
-      }
+      if (!confirmedTwice(remove, "Delete it with all its check-ins? This cannot be undone (archive keeps them). "
+          + "Click again to delete.")) return;
       busy(remove, true);
       try {
         unwrap((await gql(DELETE, { id })).habitDelete);

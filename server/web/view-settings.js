@@ -3,7 +3,7 @@
 // all or nothing), and owning your account (password, sessions, deletion: settings-account.js).
 
 import { gql, unwrap, errorFields } from "./api.js";
-import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone } from "./dom.js";
+import { h, field, showFormError, busy, formatDateTime, formatDay, setTimeZone, confirmedTwice } from "./dom.js";
 import { SESSIONS, passwordSection, sessionsSection, deleteSection } from "./settings-account.js";
 import { webhooksSection, WEBHOOK_FIELDS } from "./view-webhooks.js";
 
@@ -98,12 +98,7 @@ function tokensSection(initial) {
     const revoke = h("button", { type: "button", class: "button ghost danger-text", "aria-label": `Revoke token ${t.name}` }, "Revoke");
     const status = h("span", { class: "small", role: "status" });
     revoke.addEventListener("click", async () => {
-      if (revoke.dataset.confirm !== "yes") {
-        revoke.dataset.confirm = "yes";
-        revoke.textContent = "Revoke now?";
-        revoke.setAttribute("aria-label", `Confirm: revoke token ${t.name}`);
-        return;
-      }
+      if (!confirmedTwice(revoke, "Revoke now?", `Confirm: revoke token ${t.name}`)) return;
       busy(revoke, true);
       try {
         unwrap((await gql(REVOKE, { id: t.id })).apiTokenRevoke);

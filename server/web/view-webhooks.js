@@ -2,7 +2,7 @@
 // webhook's state and latest deliveries (the delivery log).
 
 import { gql, unwrap, errorFields } from "./api.js";
-import { h, field, showFormError, busy, formatDateTime } from "./dom.js";
+import { h, field, showFormError, busy, formatDateTime, confirmedTwice } from "./dom.js";
 
 export const WEBHOOK_FIELDS = `id url events enabled lastError disabledAt
   deliveries { id event attempt status responseCode lastError createdAt }`;
@@ -76,12 +76,7 @@ export function webhooksSection(initial, secretBox) {
       }
     });
     remove.addEventListener("click", async () => {
-      if (remove.dataset.confirm !== "yes") {
-        remove.dataset.confirm = "yes";
-        remove.textContent = "Delete now?";
-        remove.setAttribute("aria-label", `Confirm: delete webhook ${w.url}`);
-        return;
-      }
+      if (!confirmedTwice(remove, "Delete now?", `Confirm: delete webhook ${w.url}`)) return;
       busy(remove, true);
       try {
         unwrap((await gql(DELETE, { id: w.id })).webhookDelete);
