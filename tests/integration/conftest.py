@@ -25,6 +25,7 @@ from piccolo.table import sort_table_classes
 from server import database
 from server.app import create_app
 from server.migrations import migrate
+from server.reminders import vapid
 from server.settings import get_settings
 from tests.integration.api import Api
 
@@ -71,6 +72,9 @@ async def clean(migrated: None, configured_redis: redis.Redis | None) -> None:
     """
     for table in TABLES:
         await database.DB.run_ddl(f"DELETE FROM {table}")
+    # The VAPID key pair is kept in the vapid_key table on PostgreSQL and cached per process: a cache
+    # of a row just deleted would outlive it (never so in production, where that row is never deleted).
+    vapid._current.clear()
     # No job, event or counter of an earlier test is left (the Redis db is this worker's alone).
     if configured_redis is not None:
         await configured_redis.flushdb()
