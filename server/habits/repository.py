@@ -413,6 +413,15 @@ def _in(ids: Sequence[Any]) -> str:
     return f"({', '.join('{}' for _ in ids)})"
 
 
+async def _lock_habits(ids: Sequence[UUID]) -> None:
+    """Lock these habit rows in one order (by id) on PostgreSQL: two transactions each locking several
+    of one owner's habits (a recompute storing checkpoints, a pause of every habit) then never wait on
+    each other crosswise. Every writer locks its habit rows before its owner's row (the stale mark
+    comes last), so habits-then-user is the one order (see progress.service). SQLite has one writer."""
+    if DB.engine_type == "postgres" and ids:
+        await H.raw(f"SELECT id FROM habit WHERE id IN {_in(ids)} ORDER BY id FOR NO KEY UPDATE", *ids)
+
+
 async def invalidate_from(habit_ids: Sequence[UUID], day: date) -> None:
     """A change to these habits' days from `day` on (a check-in, an undo, a skip, a pause...) voids
     their checkpoints from `day` on; an INTERVAL habit's (without a total) all of them, since a
@@ -425,6 +434,7 @@ async def invalidate_from(habit_ids: Sequence[UUID], day: date) -> None:
     ids = list(dict.fromkeys(habit_ids))
     if not ids:
         return
+    await _lock_habits(ids)
     await H.raw(f"UPDATE habit SET checkpoint_epoch = checkpoint_epoch + 1 WHERE id IN {_in(ids)}", *ids)
     await K.raw(
         f"DELETE FROM habit_checkpoint WHERE habit IN {_in(ids)} AND (day >= {{}} OR habit IN "
@@ -505,6 +515,7 @@ async def save_checkpoints(updates: Sequence[CheckpointUpdate]) -> int:
     updates = [u for u in updates if u.checkpoints or u.after is None]
     if not updates:
         return 0
+    await _lock_habits([u.habit_id for u in updates])
     held_rows = await H.raw(
         "UPDATE habit SET checkpoint_epoch = checkpoint_epoch WHERE "
         + " OR ".join("(id = {} AND checkpoint_epoch = {})" for _ in updates) + " RETURNING id",

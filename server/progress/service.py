@@ -107,13 +107,15 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
     opened: list[str] = []
     if changed or to_award or new_steps or checkpoints:
         async with write_transaction() as uow:
-            # The compare-and-set first: on PostgreSQL it takes the user's row lock, so two
-            # recomputes of one user record one after the other, and one that read an older
-            # version than the other writes nothing at all.
+            # Checkpoints first: they guard themselves, habit by habit (a change since our read voids
+            # ours), whatever finish says; and every writer locks habit rows before its user's row (a
+            # check-in voids checkpoints, then marks the user stale), so taking the user's row first
+            # here could deadlock with one. Then the compare-and-set: on PostgreSQL it takes the
+            # user's row lock, so two recomputes of one user record one after the other, and one that
+            # read an older version than the other writes nothing more.
+            await habit_store.save_checkpoints(checkpoints)
             outcome.stale_version = await repository.finish(user_id, outcome.version, today)
             if outcome.stale_version is not None:
-                # Checkpoints guard themselves, habit by habit (a change since our read voids ours).
-                await habit_store.save_checkpoints(checkpoints)
                 await confidence_store.upsert_days(user_id, changed, started)
                 won = await awards.award(user_id, to_award, started)
                 opened = await unlocks.unlock(user_id, [(k, program.step(k).version) for k in new_steps], started)
