@@ -11,6 +11,7 @@ from server.habits.checkpoints import Checkpoint, anchor_days, extend, fingerpri
 from server.habits.model import HabitLog, HabitRules, Kind, Period, Schedule
 from server.habits.summary import read
 from server.habits.timeline import walk
+from tests.unit.habits.runs import DAY_KINDS, lay_out
 
 ONE_DAY = timedelta(days=1)
 BASE = date(2023, 11, 20)
@@ -23,8 +24,6 @@ schedules = st.one_of(
         lambda t: Schedule(Period.INTERVAL, times=min(t[1], t[0]), days=t[0], total=t[2])),
 )
 
-# Runs of one kind of day: done, empty, partial, well over, skipped, skipped with something.
-DAY_KINDS = ["x", ".", "p", "X", "s", "ps", "xs"]
 
 
 @st.composite
@@ -36,19 +35,7 @@ def histories(draw: st.DrawFn) -> tuple[HabitRules, HabitLog, date]:
     start = BASE + timedelta(days=draw(st.integers(0, 40)))
     runs = draw(st.lists(st.tuples(st.sampled_from(DAY_KINDS), st.integers(1, 30)), min_size=1, max_size=12))
     day = start - timedelta(days=draw(st.integers(0, 3)))
-    quantities: dict[date, float] = {}
-    skips: set[date] = set()
-    for mark, length in runs:
-        for _ in range(length):
-            if "x" in mark:
-                quantities[day] = target
-            elif "X" in mark:
-                quantities[day] = target * 3
-            elif "p" in mark:
-                quantities[day] = target / 2
-            if "s" in mark:
-                skips.add(day)
-            day += ONE_DAY
+    quantities, skips, day = lay_out(runs, day, target)
     today = day + timedelta(days=draw(st.integers(-3, 40)))
     return HabitRules(kind, schedule, target, start, limit), HabitLog(quantities, frozenset(skips)), today
 

@@ -19,6 +19,7 @@ from server.habits.model import (
     StreakUnit,
 )
 from server.habits.summary import habit_days, strength_series, summarize
+from tests.unit.habits.runs import DAY_KINDS, lay_out
 
 BASE = date(2024, 1, 1)  # a Monday
 ONE_DAY = timedelta(days=1)
@@ -30,9 +31,8 @@ schedules = st.one_of(
     st.integers(1, 7).map(lambda n: Schedule(Period.WEEKLY, times_per_week=n)),
 )
 
-# Histories are drawn as runs of one kind of day, so that runs of 7+ done days (freezes) are common.
-# done, empty, partial, over target, skipped, skipped with a partial check-in, skipped but done.
-DAY_KINDS = ["x", ".", "p", "X", "s", "ps", "xs"]
+# Histories are drawn as runs of one kind of day (tests/unit/habits/runs.py), so that runs of 7+ done
+# days (freezes) are common.
 
 
 @st.composite
@@ -46,19 +46,7 @@ def habits(
     runs = draw(st.lists(st.tuples(st.sampled_from(DAY_KINDS), st.integers(1, 16)), max_size=8))
     # Start a few days early so that check-ins before start_date are present and must be ignored.
     day = start - timedelta(days=draw(st.integers(0, 3)))
-    quantities: dict[date, float] = {}
-    skips: set[date] = set()
-    for mark, length in runs:
-        for _ in range(length):
-            if "x" in mark:
-                quantities[day] = target
-            elif "X" in mark:
-                quantities[day] = target * 3
-            elif "p" in mark:
-                quantities[day] = target / 2
-            if "s" in mark:
-                skips.add(day)
-            day += ONE_DAY
+    quantities, skips, day = lay_out(runs, day, target)
     # today is usually the last generated day, sometimes earlier (also before start_date) or later
     today = day - ONE_DAY + timedelta(days=draw(st.integers(-5, 3)))
     return HabitRules(kind, schedule, target, start), HabitLog(quantities, frozenset(skips)), today
