@@ -45,11 +45,10 @@ from server.graphql.cost import (
     select_operation,
 )
 from server.graphql.errors import ApiError, finish_errors
+from server.graphql.list_sizes import SIZED_BY_HABITS
 from server.habits import queries
 from server.ratelimit import Decision, RateLimiter
 
-# List fields sized by the asker's number of habits (list_sizes: bounded_by("habits", ...)).
-_HABITS = frozenset({("Query", "habits"), ("Pause", "habits"), ("Mutation", "habitsReorder")})
 PUBLIC_FIELDS = frozenset({"signUp", "logIn", "__typename", "__schema", "__type"})
 # Fields that try a password: each is charged to the client IP's sign-in budget, so a stolen session
 # cannot be used to guess the password behind it faster than logIn could.
@@ -218,7 +217,7 @@ class Admission(ValidationCache):
         name = operation.name.value if operation.name else "anonymous"
         facts = measure(document, operation, self.table, self.sizes, execution_context.variables)
         error = limit_error(facts, name)
-        if error is not None and (error.extensions or {}).get("limit") == "maxCost" and _HABITS & facts.selects:
+        if error is not None and (error.extensions or {}).get("limit") == "maxCost" and SIZED_BY_HABITS & facts.selects:
             # Sized for the most habits anyone may have; the asker's real number may fit.
             viewer = await self.context.viewer()
             if viewer is not None:

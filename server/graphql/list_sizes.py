@@ -7,6 +7,7 @@ itself enforces (at most HABITS_MAX habits, the catalogue's size, a page's size.
 
 from __future__ import annotations
 
+from server.accounts.service import PERSONAL_TOKENS_MAX
 from server.accounts.sessions import SESSIONS_MAX
 from server.achievements.catalogue import CATALOGUE
 from server.graphql.cost import SizeRule, argument, bounded_by, date_range, fixed, input_length
@@ -19,16 +20,17 @@ from server.webhooks.model import WebhookEvent
 from server.webhooks.service import DELIVERIES_SHOWN, WEBHOOKS_MAX
 
 HISTORY_MAX = 365
+# As many as the asker has: the door looks their number up when the schema's bound would refuse.
+_BY_HABITS = bounded_by("habits", HABITS_MAX)
 
 LIST_SIZES: dict[tuple[str, str], SizeRule] = {
-    # As many as the asker has (the door looks it up when the schema's bound would refuse).
-    ("Query", "habits"): bounded_by("habits", HABITS_MAX),
-    ("Query", "apiTokens"): fixed(100),
+    ("Query", "habits"): _BY_HABITS,
+    ("Query", "apiTokens"): fixed(PERSONAL_TOKENS_MAX),
     ("Query", "sessions"): fixed(SESSIONS_MAX),
     ("Query", "achievements"): fixed(len(CATALOGUE)),
     ("Query", "pauses"): fixed(PAUSES_MAX),
-    ("Mutation", "habitsReorder"): bounded_by("habits", HABITS_MAX),
-    ("Pause", "habits"): bounded_by("habits", HABITS_MAX),
+    ("Mutation", "habitsReorder"): _BY_HABITS,
+    ("Pause", "habits"): _BY_HABITS,
     ("Habit", "days"): date_range(),
     ("DaySeries", "statuses"): date_range(of_parent=True),
     ("DaySeries", "quantities"): date_range(of_parent=True),
@@ -58,3 +60,6 @@ LIST_SIZES: dict[tuple[str, str], SizeRule] = {
     ("Webhook", "events"): fixed(len(WebhookEvent)),
     ("Webhook", "deliveries"): fixed(DELIVERIES_SHOWN),
 }
+
+# The fields the door sizes by the asker's own number of habits (server/graphql/admission.py).
+SIZED_BY_HABITS = frozenset(field for field, rule in LIST_SIZES.items() if rule is _BY_HABITS)

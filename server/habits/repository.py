@@ -277,6 +277,19 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _live_check_ins(ids: Sequence[UUID], start: date | None, end: date | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms and arguments for these habits' live check-ins with a day in [start, end]."""
+    where = [f"habit IN {_in(ids)}", "undone_at IS NULL"]
+    args: list[Any] = list(ids)
+    if start is not None:
+        where.append("day >= {}")
+        args.append(start)
+    if end is not None:
+        where.append("day <= {}")
+        args.append(end)
+    return where, args
+
+
 async def check_in_pages(
     habit_ids: Sequence[UUID], start: date | None, end: date | None, after: tuple[datetime, UUID] | None,
     limit: int,
@@ -288,14 +301,7 @@ async def check_in_pages(
     if not habit_ids:
         return {}
     ids = list(habit_ids)
-    where = [f"habit IN ({', '.join('{}' for _ in ids)})", "undone_at IS NULL"]
-    args: list[Any] = list(ids)
-    if start is not None:
-        where.append("day >= {}")
-        args.append(start)
-    if end is not None:
-        where.append("day <= {}")
-        args.append(end)
+    where, args = _live_check_ins(ids, start, end)
     if after is not None:
         where.append("(occurred_at < {} OR (occurred_at = {} AND id < {}))")
         args += [after[0], after[0], after[1]]
@@ -321,14 +327,7 @@ async def check_in_counts(habit_ids: Sequence[UUID], start: date | None, end: da
     ids = list(habit_ids)
     if not ids:
         return {}
-    where = [f"habit IN ({', '.join('{}' for _ in ids)})", "undone_at IS NULL"]
-    args: list[Any] = list(ids)
-    if start is not None:
-        where.append("day >= {}")
-        args.append(start)
-    if end is not None:
-        where.append("day <= {}")
-        args.append(end)
+    where, args = _live_check_ins(ids, start, end)
     rows = await C.raw(f"SELECT habit, COUNT(*) AS n FROM check_in WHERE {' AND '.join(where)} GROUP BY habit", *args)
     counts = {hid: 0 for hid in ids}
     counts.update({_uuid(r["habit"]): int(r["n"]) for r in rows})
