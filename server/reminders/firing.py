@@ -125,10 +125,8 @@ async def _fire_one(reminder: ReminderRecord, now: datetime, publish: Publish, r
     if EVENT in claimed:
         await publish(account.id, ReminderDue(habit_id=str(reminder.habit_id), reminder_id=str(reminder.id),
                                               due_at=due_at))
-    if PUSH in claimed:
-        habit = await habits.get_habit(account.id, reminder.habit_id)
-        if habit is not None:
-            await _push(habit, reminder, due_at, subscriptions, report)
+    if PUSH in claimed and habit is not None:  # the habit read to decide to fire (fire implies it)
+        await _push(habit, reminder, due_at, subscriptions, report)
 
 
 async def _open(habit: HabitRecord, day: date) -> bool:
