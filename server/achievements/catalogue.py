@@ -10,7 +10,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from server.achievements.rules import FIXED_TARGETS, PARAMS, Progress, Rule, RuleKind, evaluate, facts_of
+from server.achievements.rules import FIXED_TARGETS, PARAMS, Facts, Progress, Rule, RuleKind, evaluate, facts_of
 from server.activity import Activity
 
 _KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -55,9 +55,10 @@ def parse_catalogue(text: str) -> tuple[AchievementDef, ...]:
     return tuple(catalogue)
 
 
-def progress(activity: Activity) -> dict[str, Progress]:
-    """Progress on every achievement of the catalogue, keyed by achievement key, in catalogue order."""
-    facts = facts_of(activity)
+def progress(activity: Activity, facts: Facts | None = None) -> dict[str, Progress]:
+    """Progress on every achievement of the catalogue, keyed by achievement key, in catalogue order
+    (`facts`: the activity's, if already known)."""
+    facts = facts if facts is not None else facts_of(activity)
     return {achievement.key: evaluate(achievement.rule, facts) for achievement in CATALOGUE}
 
 

@@ -8,13 +8,15 @@ Habits count whether archived or not: achievements are about what was achieved.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from server.activity import Activity, HabitActivity
 from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
-from server.habits.timeline import done_day_streaks, walk
+from server.habits.tally import EMPTY, Tally, fold
+from server.habits.timeline import Timeline, walk
 
 FOCUS_CATEGORIES = (Category.WORKOUT, Category.READING, Category.HYGIENE, Category.FRIENDS)
 PAGE_UNITS = frozenset({"page", "pages"})
@@ -73,12 +75,15 @@ class HabitFacts:
     kind: Kind
     schedule: Schedule
     streak_unit: StreakUnit
-    longest_streak: int  # INTERVAL BUILD habits: in DONE days (see _habit_facts)
-    start: date  # the habit's start_date: the day of statuses[0]
-    statuses: tuple[DayStatus, ...]  # start_date through today, as the streak walk gave them
+    longest_streak: int  # INTERVAL BUILD habits: in DONE days (see habit_facts)
     done_weeks: frozenset[date]  # Mondays of the calendar weeks with at least one DONE day
     check_in_days: int  # days with some quantity logged
     reading_pages: float  # quantity logged through today when the unit is pages, else 0
+    comeback: int  # COMEBACK holds for a streak of k iff k <= this (see server.habits.tally)
+    # The last days the streak walk judged, from `start` through today (from start_date, unless the
+    # walk resumed from a checkpoint): no rule reads them, so they take no part in comparisons.
+    start: date = field(default=date.min, compare=False)
+    statuses: tuple[DayStatus, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +95,13 @@ class Facts:
     journal_entries: int
 
 
-def facts_of(activity: Activity) -> Facts:
-    """Summaries and day statuses of every habit, computed once for all the rules."""
+def facts_of(activity: Activity, habits: Mapping[UUID, HabitFacts] | None = None) -> Facts:
+    """Summaries of every habit, computed once for all the rules: `habits` where given (the recompute
+    continues them from checkpoints), else from one walk over each habit's whole history."""
     return Facts(
         today=activity.today,
-        habits=tuple(_habit_facts(habit, activity.today) for habit in activity.habits),
+        habits=tuple(habits[habit.id] if habits is not None else replayed_facts(habit, activity.today)
+                     for habit in activity.habits),
         journal_entries=sum(1 for entry in activity.journal if entry.day <= activity.today),
     )
 
@@ -174,13 +181,8 @@ def balanced_week(facts: Facts, params: Mapping[str, int]) -> int:
 def comeback(facts: Facts, params: Mapping[str, int]) -> int:
     """COMEBACK: 1 once a daily or weekdays BUILD habit rebuilt a streak of `streak` days after losing one."""
     streak = params["streak"]
-    return int(
-        any(
-            _rebuilt(h, streak, facts.today)
-            for h in facts.habits
-            if h.kind is Kind.BUILD and h.streak_unit is StreakUnit.DAYS
-        )
-    )
+    return int(any(h.comeback >= streak for h in facts.habits
+                   if h.kind is Kind.BUILD and h.streak_unit is StreakUnit.DAYS))
 
 
 _MEASURES: Mapping[RuleKind, Callable[[Facts, Mapping[str, int]], int]] = {
@@ -202,40 +204,28 @@ _MEASURES: Mapping[RuleKind, Callable[[Facts, Mapping[str, int]], int]] = {
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _habit_facts(habit: HabitActivity, today: date) -> HabitFacts:
-    rules, log = habit.rules, habit.log
-    start = rules.start_date
-    # One streak walk serves every rule (summarize would walk again and compute strength too).
-    timeline = walk(rules, log, today)
-    statuses = timeline.statuses  # one per day from start_date through today (none before it starts)
+def replayed_facts(habit: HabitActivity, today: date) -> HabitFacts:
+    """A habit's facts from one streak walk over its whole history (summarize would walk again and
+    compute strength too)."""
+    timeline = walk(habit.rules, habit.log, today)
+    return habit_facts(habit, timeline, fold(habit.rules, habit.log, EMPTY, timeline.start, timeline.statuses, today))
+
+
+def habit_facts(habit: HabitActivity, timeline: Timeline, tally: Tally) -> HabitFacts:
+    """A habit's facts from its streak walk through today (resumed or not) and its tally through today."""
+    rules = habit.rules
     streak_unit = StreakUnit.DAYS if rules.kind is Kind.QUIT else rules.schedule.streak_unit
     longest = timeline.longest_streak
     if rules.kind is Kind.BUILD and rules.schedule.period is Period.INTERVAL:
         # "N days in a row" means N check-in days here; an interval habit's own streak also counts the
         # days its check-ins cover, which would let one check-in on "once in 365 days" earn a month.
-        longest = done_day_streaks(statuses)[1]
-    # Quantities logged from start_date through today, in day order; only the logged days need visiting.
-    logged = [q for _, q in sorted((d, float(q)) for d, q in log.quantities.items() if start <= d <= today) if q > 0]
+        longest = tally.done_longest
     pages = 0.0
     if habit.category is Category.READING and habit.kind is Kind.BUILD and _unit(habit) in PAGE_UNITS:
-        pages = sum(logged)
-    # Calendar weeks (their Mondays) with a DONE day; in ordinals, Monday is o - (o + 6) % 7.
-    first = start.toordinal()
-    done_weeks = frozenset(map(date.fromordinal, {
-        o - (o + 6) % 7 for o in (first + index for index, status in enumerate(statuses) if status is DayStatus.DONE)
-    }))
-    return HabitFacts(
-        habit.category,
-        habit.kind,
-        rules.schedule,
-        streak_unit,
-        longest,
-        start,
-        statuses,
-        done_weeks,
-        len(logged),
-        pages,
-    )
+        pages = tally.logged
+    return HabitFacts(habit.category, habit.kind, rules.schedule, streak_unit, longest,
+                      tally.weeks(rules.start_date), tally.check_in_days, pages, tally.comeback_best,
+                      timeline.start, timeline.statuses)
 
 
 def _unit(habit: HabitActivity) -> str | None:
@@ -251,31 +241,3 @@ def _longest_day_streak(facts: Facts, category: Category | None) -> int:
         ),
         default=0,
     )
-
-
-def _rebuilt(habit: HabitFacts, streak: int, today: date) -> bool:
-    """A streak of `streak` done days was broken by a miss (not frozen, not skipped), then built again."""
-    run = 0
-    lost_one = False
-    schedule, start = habit.schedule, habit.start
-    every_day = schedule.period is not Period.WEEKDAYS  # Schedule.is_due is True on every day then
-    before_today = (today - start).days  # statuses[i] is the day start + i; today is the last
-    for index, status in enumerate(habit.statuses):
-        due = every_day or schedule.is_due(start + timedelta(days=index))
-        if status is DayStatus.DONE and due:
-            run += 1
-            if lost_one and run >= streak:
-                return True
-        elif _breaks(status, due, index < before_today):
-            lost_one = lost_one or run >= streak
-            run = 0
-        # SKIPPED, FROZEN, today's PENDING and any day that is not due neither add nor break.
-    return False
-
-
-def _breaks(status: DayStatus, due: bool, before_today: bool) -> bool:
-    # The streak walk resets on a due day before today that is not done: MISSED when empty,
-    # PARTIAL when something short of the target was logged. Frozen and skipped days do not reset.
-    if status is DayStatus.MISSED:
-        return True
-    return status is DayStatus.PARTIAL and due and before_today

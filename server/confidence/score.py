@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from uuid import UUID
 
 from server.activity import Activity, HabitActivity
 from server.habits.model import Category, Kind
@@ -81,11 +82,26 @@ def confidence_on(activity: Activity, day: date) -> ConfidenceResult:
     return _Scorer(activity, until=day).result(day)
 
 
-def confidence_history(activity: Activity, days: int) -> list[ConfidenceResult]:
-    """Confidence on each of the last `days` days ending at activity.today, oldest first."""
+@dataclass(frozen=True, slots=True)
+class StrengthSeries:
+    """A habit's strength (0 to 100) on each day from `first` on."""
+
+    first: date
+    values: Sequence[float]
+
+    def on(self, day: date) -> float:
+        """Asked only for days on which the habit is active, within the series."""
+        return self.values[(day - self.first).days]
+
+
+def confidence_history(activity: Activity, days: int,
+                       strengths: Mapping[UUID, StrengthSeries] | None = None) -> list[ConfidenceResult]:
+    """Confidence on each of the last `days` days ending at activity.today, oldest first. `strengths`:
+    every habit's strength through today over (at least) those of the days it is active on, if known
+    (the recompute continues it from checkpoints); else each habit's from its whole history."""
     if days < 1:
         raise ValueError("days must be at least 1")
-    scorer = _Scorer(activity, until=activity.today)
+    scorer = _Scorer(activity, until=activity.today, strengths=strengths)
     first = activity.today - timedelta(days=days - 1)
     return [scorer.result(first + timedelta(days=offset)) for offset in range(days)]
 
@@ -112,8 +128,11 @@ def _layout(keys: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
 class _Scorer:
     """Each habit's strength series computed once, then read for any day up to `until`."""
 
-    def __init__(self, activity: Activity, until: date) -> None:
-        self._habits = [(habit, component_key(habit), _series_reader(habit, until)) for habit in activity.habits]
+    def __init__(self, activity: Activity, until: date,
+                 strengths: Mapping[UUID, StrengthSeries] | None = None) -> None:
+        self._habits = [(habit, component_key(habit),
+                         _series_reader(habit, until) if strengths is None else strengths[habit.id].on)
+                        for habit in activity.habits]
         starts = [habit.rules.start_date for habit in activity.habits]
         self._first_start = min(starts, default=None)
         self._journal = Counter(entry.day for entry in activity.journal)

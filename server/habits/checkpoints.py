@@ -25,7 +25,8 @@ from datetime import date, timedelta
 from server.habits.intervals import longest_interval
 from server.habits.model import HabitLog, HabitRules, Kind, Period
 from server.habits.strength import strength_scores, window_days
-from server.habits.timeline import START, WalkState, walk
+from server.habits.tally import EMPTY, Tally, fold
+from server.habits.timeline import START, Timeline, WalkState, walk
 
 _ONE_DAY = timedelta(days=1)
 # Checkpoints are kept only for days at least this many days before the recompute's today. The
@@ -43,6 +44,9 @@ class Checkpoint:
     longest: int
     freezes: int
     run: int
+    # What the achievement rules read of the days through this one (server.habits.tally); None on a
+    # checkpoint stored before tallies were: reads resume from it, the recompute does not.
+    tally: Tally | None = None
 
     @property
     def walk_state(self) -> WalkState:
@@ -95,21 +99,64 @@ def needs_invalidation(rules: HabitRules, day: date, today: date) -> bool:
 def extend(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None) -> list[Checkpoint]:
     """The checkpoints after `base` (None: from start_date) up to the last anchor day at least
     SETTLE_DAYS before today."""
+    return _anchored(rules, log, today, base, None, until_today=False)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Advanced:
+    """A habit carried through today from checkpoints (see advance)."""
+
+    checkpoints: list[Checkpoint]  # made on the way: extend(rules, log, today, base)
+    timeline: Timeline  # the walk after the last of them (or base) through today, in its state after today
+    tally: Tally  # through today
+    strength_from: date  # the day of strength[0]
+    strength: list[float]  # the raw score (0 to 1) on each day from strength_from through today
+
+
+def advance(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None,
+            strength_base: Checkpoint | None) -> Advanced:
+    """Walk a habit through today from `base` (a checkpoint with its tally; None: from start_date)
+    making the checkpoints after it, and its strength from `strength_base` (a checkpoint on or before
+    base's day, so None without a base; None: from start_date): what the recompute reads of every
+    habit. The log must hold the days log_needed_from(rules, strength_base) reads. Equal to a replay
+    from start_date, as extend's checkpoints and read's reads are."""
+    if strength_base is not None and (base is None or strength_base.day > base.day):
+        raise ValueError("strength resumes from a checkpoint on or before the walk's")
+    made, timeline, tally, raw, since = _anchored(rules, log, today, base, strength_base, until_today=True)
+    assert timeline is not None
+    return Advanced(made, timeline, tally, since, raw)
+
+
+def _anchored(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | None,
+              strength_base: Checkpoint | None, until_today: bool,
+              ) -> tuple[list[Checkpoint], Timeline | None, Tally, list[float], date]:
+    if base is not None and base.tally is None:
+        raise ValueError("checkpoints are made and walks resumed only from a checkpoint with its tally")
     after = base.day if base is not None else rules.start_date - _ONE_DAY
     anchors = anchor_days(rules, after, settled_before(today))
-    if not anchors:
-        return []
     since = after + _ONE_DAY
-    raw = strength_scores(rules, log, anchors[-1], since=since, s=base.strength if base else 0.0, scale=1.0)
+    s_base = strength_base if until_today else base
+    s_since = s_base.day + _ONE_DAY if s_base is not None else rules.start_date
+    last = today if until_today else anchors[-1] if anchors else None
+    raw = [] if last is None else strength_scores(rules, log, last, since=s_since,
+                                                   s=s_base.strength if s_base else 0.0, scale=1.0)
+    s_first = max(s_since, rules.start_date)
     state = base.walk_state if base is not None else START
+    tally = base.tally if base is not None and base.tally is not None else EMPTY
     made: list[Checkpoint] = []
     begin = since
     for day in anchors:
         timeline = walk(rules, log, today, since=begin, state=state, until=day)
         state = timeline.state
-        made.append(Checkpoint(day, raw[(day - since).days], state.streak, state.longest, state.freezes, state.run))
+        tally = fold(rules, log, tally, begin, timeline.statuses, today)
+        made.append(Checkpoint(day, raw[(day - s_first).days], state.streak, state.longest, state.freezes,
+                               state.run, tally))
         begin = day + _ONE_DAY
-    return made
+    if not until_today:
+        return made, None, tally, raw, s_first
+    timeline = walk(rules, log, today, since=begin, state=state)
+    tally = fold(rules, log, tally, timeline.start, timeline.statuses, today)
+    return made, timeline, tally, raw, s_first
 
 
 def log_needed_from(rules: HabitRules, base: Checkpoint | None) -> date | None:

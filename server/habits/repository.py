@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 from server import clock
 from server.database import DB
-from server.habits import tables
+from server.habits import tables, tally
 from server.habits.checkpoints import Checkpoint
 from server.habits.model import Category, HabitLog, Kind, Period, Schedule
 from server.habits.pauses import with_pauses
@@ -461,10 +461,10 @@ async def invalidate_owner_from(owner: UUID, day: date) -> None:
 
 def _checkpoint(row: dict[str, Any]) -> tuple[str, Checkpoint]:
     return row["rules"], Checkpoint(_date(row["day"]), float(row["strength"]), row["streak"], row["longest"],
-                                    row["freezes"], row["run"])
+                                    row["freezes"], row["run"], tally.from_json(row.get("tally")))
 
 
-_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run"
+_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run, tally"
 
 
 async def checkpoints_between(habit_ids: Sequence[UUID], low: date,
@@ -498,6 +498,23 @@ async def latest_checkpoints(habit_ids: Sequence[UUID]) -> dict[UUID, tuple[str,
     return {_uuid(row["habit"]): _checkpoint(row) for row in rows}
 
 
+async def resume_checkpoints(habit_ids: Sequence[UUID], before: date) -> dict[UUID, list[tuple[str, Checkpoint]]]:
+    """Each habit's latest checkpoint and its latest before `before` (the recompute continues its walk
+    from the one, strength from the other), in day order: one query, two rows a habit at most."""
+    found: dict[UUID, list[tuple[str, Checkpoint]]] = {hid: [] for hid in habit_ids}
+    if not habit_ids:
+        return found
+    ids = list(habit_ids)
+    rows = await K.raw(
+        f"SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint c WHERE habit IN {_in(ids)} AND ("
+        "day = (SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit) OR "
+        "day = (SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit AND l.day < {})) "
+        "ORDER BY habit, day", *ids, before)
+    for row in rows:
+        found[_uuid(row["habit"])].append(_checkpoint(row))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class CheckpointUpdate:
     habit_id: UUID
@@ -527,7 +544,8 @@ async def save_checkpoints(updates: Sequence[CheckpointUpdate]) -> int:
         else:
             await K.delete().where((K.habit == update.habit_id) & (K.day > update.after))
     rows = [K(id=uuid4(), habit=u.habit_id, day=c.day, rules=u.rules, strength=c.strength, streak=c.streak,
-              longest=c.longest, freezes=c.freezes, run=c.run)
+              longest=c.longest, freezes=c.freezes, run=c.run,
+              tally=tally.to_json(c.tally) if c.tally is not None else None)
             for u in updates for c in u.checkpoints]
     if rows:
         await K.insert(*rows)

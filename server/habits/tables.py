@@ -112,3 +112,6 @@ class HabitCheckpoint(Table, tablename="habit_checkpoint"):
     longest = Integer()
     freezes = Integer()
     run = Integer()
+    # What the achievement rules read of the days through this one (server.habits.tally), as JSON; NULL
+    # on a checkpoint stored before tallies were, which the recompute then replaces.
+    tally = Text(null=True, default=None)

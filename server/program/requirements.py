@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import ClassVar, assert_never
+from uuid import UUID
 
-from server.activity import Activity
+from server.activity import Activity, HabitActivity
 from server.habits.model import Category, Kind, Period, StreakUnit
-from server.habits.summary import strength_series, summarize
-from server.habits.timeline import done_day_streaks, walk
+from server.habits.summary import read
+from server.habits.timeline import done_day_streaks
 
 
 class RequirementKind(StrEnum):
@@ -84,10 +85,40 @@ class RequirementProgress:
     met: bool
 
 
-def evaluate(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float]) -> RequirementProgress:
-    """A requirement's progress is its measure capped at the target; it is met iff the measure reaches the target."""
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the requirements read of one habit today."""
+
+    current_streak: int  # INTERVAL habits: check-in days in a row (days a check-in only covered do not count)
+    streak_unit: StreakUnit
+    strength: float  # today, 0 to 100
+
+
+Standings = Mapping[UUID, Standing]
+
+
+def standing(habit: HabitActivity, today: date) -> Standing:
+    """A habit's standing from a walk over its whole history (the recompute continues it from checkpoints
+    instead: server.progress.derive)."""
+    reading = read(habit.rules, habit.log, today)
+    summary = reading.summary()
+    current = summary.current_streak
+    if habit.rules.schedule.period is Period.INTERVAL and habit.kind is Kind.BUILD:
+        current = done_day_streaks(reading.timeline.statuses)[0]
+    return Standing(current, summary.streak_unit, summary.strength)
+
+
+def standings_of(activity: Activity) -> dict[UUID, Standing]:
+    """Every habit active today's standing, from its whole history."""
+    return {h.id: standing(h, activity.today) for h in activity.habits if h.active_on(activity.today)}
+
+
+def evaluate(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float],
+             standings: Standings | None = None) -> RequirementProgress:
+    """A requirement's progress is its measure capped at the target; it is met iff the measure reaches
+    the target. `standings`: the habits' (those active today at least), if already known."""
     target = _target(req)
-    current = _measure(req, activity, confidence_by_day)
+    current = _measure(req, activity, confidence_by_day, standings)
     return RequirementProgress(req.kind.value, describe(req), min(current, target), target, current >= target)
 
 
@@ -124,18 +155,24 @@ def _target(req: RequirementDef) -> float:
             assert_never(req)
 
 
-def _measure(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float]) -> float:
+def _measure(req: RequirementDef, activity: Activity, confidence_by_day: Mapping[date, float],
+             standings: Standings | None) -> float:
+    if isinstance(req, CategoryStreak | HabitStrength | QuitStreak) and standings is None:
+        standings = standings_of(activity)
     match req:
         case JournalEntries(step=step):
             return journal_entries(activity, step)
         case HabitsCreated(category=category):
             return habits_created(activity, category)
         case CategoryStreak(category=category):
-            return category_streak(activity, category)
+            assert standings is not None
+            return category_streak(activity, category, standings)
         case HabitStrength(category=category):
-            return best_strength(activity, category)
+            assert standings is not None
+            return best_strength(activity, category, standings)
         case QuitStreak():
-            return quit_streak(activity)
+            assert standings is not None
+            return quit_streak(activity, standings)
         case ConfidenceAtLeast(score=score, days=days):
             return confident_days(confidence_by_day, activity.today, score, days)
         case _:
@@ -152,40 +189,28 @@ def habits_created(activity: Activity, category: Category | None) -> int:
     return sum(1 for habit in activity.habits if category is None or habit.category is category)
 
 
-def category_streak(activity: Activity, category: Category) -> int:
+def category_streak(activity: Activity, category: Category, standings: Standings) -> int:
     """The best current streak among today's active BUILD habits of the category counted in days;
     for INTERVAL habits, in check-in days (days a check-in only covered do not count)."""
     today = activity.today
-    streaks = [
-        done_day_streaks(walk(habit.rules, habit.log, today).statuses)[0]
-        if habit.rules.schedule.period is Period.INTERVAL else summary.current_streak
-        for habit in activity.habits
-        if habit.kind is Kind.BUILD and habit.category is category and habit.active_on(today)
-        for summary in (summarize(habit.rules, habit.log, today),)
-        if summary.streak_unit is StreakUnit.DAYS
-    ]
-    return max(streaks, default=0)
+    return max((standings[h.id].current_streak for h in activity.habits
+                if h.kind is Kind.BUILD and h.category is category and h.active_on(today)
+                and standings[h.id].streak_unit is StreakUnit.DAYS), default=0)
 
 
-def best_strength(activity: Activity, category: Category) -> float:
+def best_strength(activity: Activity, category: Category, standings: Standings) -> float:
     """The best strength today (0-100) among today's active BUILD habits of the category: a QUIT
     habit's strength grows by doing nothing, so it proves nothing about working out or reading."""
     today = activity.today
-    return max(
-        (strength_series(h.rules, h.log, today)[-1][1]
-         for h in activity.habits if h.kind is Kind.BUILD and h.category is category and h.active_on(today)),
-        default=0.0,
-    )
+    return max((standings[h.id].strength for h in activity.habits
+                if h.kind is Kind.BUILD and h.category is category and h.active_on(today)), default=0.0)
 
 
-def quit_streak(activity: Activity) -> int:
+def quit_streak(activity: Activity, standings: Standings) -> int:
     """The best current clean streak among today's active QUIT habits."""
     today = activity.today
-    return max(
-        (summarize(h.rules, h.log, today).current_streak
-         for h in activity.habits if h.kind is Kind.QUIT and h.active_on(today)),
-        default=0,
-    )
+    return max((standings[h.id].current_streak for h in activity.habits
+                if h.kind is Kind.QUIT and h.active_on(today)), default=0)
 
 
 def confident_days(confidence_by_day: Mapping[date, float], today: date, score: float, limit: int) -> int:

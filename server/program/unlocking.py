@@ -8,7 +8,7 @@ from datetime import date
 
 from server.activity import Activity
 from server.program.content import Program, StepDef
-from server.program.requirements import RequirementProgress, evaluate
+from server.program.requirements import RequirementProgress, Standings, evaluate, standings_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +21,22 @@ class StepState:
 
 
 def next_unlocks(
-    program: Program, activity: Activity, confidence_by_day: Mapping[date, float], unlocked: frozenset[str]
+    program: Program, activity: Activity, confidence_by_day: Mapping[date, float], unlocked: frozenset[str],
+    standings: Standings | None = None,
 ) -> list[str]:
-    """Step 1 is always open; step k+1 opens once step k is open and all its requirements are met; none ever closes."""
+    """Step 1 is always open; step k+1 opens once step k is open and all its requirements are met; none
+    ever closes. `standings`: the habits', if known (else walked once here)."""
+    known = standings if standings is not None else standings_of(activity)
     return _opening(program, unlocked, lambda step: all(
-        evaluate(req, activity, confidence_by_day).met for req in step.requirements))
+        evaluate(req, activity, confidence_by_day, known).met for req in step.requirements))
 
 
 def step_states(
     program: Program, activity: Activity, confidence_by_day: Mapping[date, float], unlocked: frozenset[str]
 ) -> list[StepState]:
     """A step is unlocked when recorded or opened by the rule now; complete when unlocked with every requirement met."""
-    progress = {step.key: tuple(evaluate(req, activity, confidence_by_day) for req in step.requirements)
+    standings = standings_of(activity)
+    progress = {step.key: tuple(evaluate(req, activity, confidence_by_day, standings) for req in step.requirements)
                 for step in program.steps}
     is_met = {key: all(p.met for p in reqs) for key, reqs in progress.items()}
     now_open = unlocked | set(_opening(program, unlocked, lambda step: is_met[step.key]))

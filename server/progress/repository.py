@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
@@ -10,9 +12,12 @@ from server.accounts.model import Account
 from server.activity import Activity, HabitActivity, JournalActivity
 from server.database import concurrently
 from server.habits import repository as habits
-from server.habits.checkpoints import extend, fingerprint
+from server.habits.checkpoints import Checkpoint, fingerprint, log_needed_from
+from server.habits.model import HabitLog
+from server.habits.records import HabitRecord
 from server.habits.repository import CheckpointUpdate
 from server.journal import repository as journal
+from server.progress.derive import FROM_START, Bases, Derived, derive
 
 U = accounts.User
 
@@ -21,7 +26,11 @@ async def load_activity(account: Account, today: date) -> Activity:
     """Everything the pure rules need about one user, whatever the history length: 2 queries on
     PostgreSQL (run concurrently), 4 on SQLite."""
     (records, logs), entries = await concurrently(habits.habits_with_logs(account.id), journal.activity(account.id))
+    return _activity(account, today, records, logs, entries)
 
+
+def _activity(account: Account, today: date, records: Sequence[HabitRecord], logs: Mapping[UUID, HabitLog],
+              entries: Sequence[tuple[date, str | None]]) -> Activity:
     def local(at: datetime) -> date:
         return account.today(at)
 
@@ -37,31 +46,65 @@ async def load_activity(account: Account, today: date) -> Activity:
     )
 
 
-async def load_progress(account: Account, today: date) -> tuple[Activity, list[CheckpointUpdate]]:
-    """load_activity, and the checkpoints to store so that reads (and this job next time) continue
-    from a month ago at most: each habit's extended from its latest stored one.
+@dataclass(frozen=True, slots=True)
+class Resumable:
+    """A user's activity with each habit's log only from where its checkpoints let the recompute
+    continue (derive.derive(activity, bases) reads what a replay of the whole log reads)."""
 
-    Three steps, in this order (on PostgreSQL each sees what committed before it): the habits'
-    checkpoint epochs, then the activity (the logs), then the latest checkpoints. A change committed
-    in between moved an epoch read before it, so whatever is computed from here for that habit is
-    refused (save_checkpoints); read the other way round, a checkpoint the change voided could be
-    extended with a log that already holds the change, or a new one computed from a log without it."""
-    epochs = await habits.checkpoint_epochs(account.id)
-    activity = await load_activity(account, today)
-    ids = [h.id for h in activity.habits]
-    latest = await habits.latest_checkpoints(ids)
-    updates = []
-    for habit in activity.habits:
+    activity: Activity
+    bases: dict[UUID, Bases]
+    epochs: dict[UUID, int]  # each habit's checkpoint epoch, read before its checkpoints and its log
+    stored: dict[UUID, Checkpoint | None]  # each habit's latest stored checkpoint (valid or not)
+
+
+async def read_activity(account: Account, today: date, first: date) -> Resumable:
+    """The activity for a recompute that asks for strength from `first` on, each habit's log from its
+    checkpoints on: five statements (habits, journal, checkpoints, logs, epochs), whatever the history.
+
+    The habits (with their checkpoint epochs) come first, then the checkpoints, then the logs, then the
+    epochs again. A change to a habit's past days bumps its epoch and deletes its checkpoints from that
+    day on, in one transaction: so where the epoch has not moved, the checkpoints read are those of the
+    log read; where it has, that habit is read again whole and replayed from start_date (a recompute
+    must never mix a checkpoint with a log that no longer holds what it was made from)."""
+    records, entries = await concurrently(habits.list_habits(account.id, include_archived=True),
+                                          journal.activity(account.id))
+    epochs = {h.id: h.checkpoint_epoch for h in records}
+    found = await habits.resume_checkpoints(list(epochs), first)
+    bases: dict[UUID, Bases] = {}
+    stored: dict[UUID, Checkpoint | None] = {}
+    for habit in records:
         digest = fingerprint(habit.rules)
-        stored = latest.get(habit.id)
-        valid = stored is not None and stored[0] == digest and stored[1].day < today
-        base = stored[1] if valid and stored is not None else None
-        made = extend(habit.rules, habit.log, today, base)
-        epoch = epochs.get(habit.id)
-        if epoch is not None and (made or (stored is not None and not valid)):
-            updates.append(CheckpointUpdate(habit.id, epoch, digest,
+        usable = [c for rules, c in found[habit.id] if rules == digest and c.tally is not None and c.day < today]
+        latest = found[habit.id][-1] if found[habit.id] else None
+        stored[habit.id] = latest[1] if latest is not None else None
+        walk_base = usable[-1] if usable and latest is not None and usable[-1] == latest[1] else None
+        early = [c for c in usable if c.day < first]
+        bases[habit.id] = Bases(walk_base, early[-1] if walk_base is not None and early else None)
+    logs = await habits.logs_since({h.id: log_needed_from(h.rules, bases[h.id].strength) for h in records})
+    now = await habits.checkpoint_epochs(account.id)
+    moved = [hid for hid, epoch in epochs.items() if now.get(hid) != epoch]
+    if moved:
+        logs |= await habits.logs_for(moved)
+        bases |= dict.fromkeys(moved, FROM_START)
+    return Resumable(_activity(account, today, records, logs, entries), bases, epochs, stored)
+
+
+async def load_progress(account: Account, today: date, first: date) -> tuple[Activity, Derived, list[CheckpointUpdate]]:
+    """read_activity, what the rules read of it (derive), and the checkpoints to store so that reads
+    (and this job next time) continue from a month ago at most: each habit's extended from its latest
+    stored one, or all of them made again where that one is void.
+
+    Whatever is computed for a habit whose epoch moved after read_activity read it is refused
+    (save_checkpoints): a change committed meanwhile."""
+    read = await read_activity(account, today, first)
+    derived = derive(read.activity, read.bases)
+    updates = []
+    for habit in read.activity.habits:
+        base, made, stored = read.bases[habit.id].walk, derived.checkpoints[habit.id], read.stored[habit.id]
+        if made or (stored is not None and base is None):
+            updates.append(CheckpointUpdate(habit.id, read.epochs[habit.id], fingerprint(habit.rules),
                                             base.day if base is not None else None, made))
-    return activity, updates
+    return read.activity, derived, updates
 
 
 async def finish(account_id: UUID, version: int, today: date) -> int | None:

@@ -88,20 +88,23 @@ async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outco
             outcome.skipped = True
             return outcome
         today = account.today(started)
-        # The reads do not depend on each other: on PostgreSQL their round trips overlap.
-        (activity, checkpoints), stored, unlocked, awarded_before = await concurrently(
-            repository.load_progress(account, today),
-            confidence_store.scores_since(user_id, today - timedelta(days=HISTORY_DAYS - 1)),
+        first = today - timedelta(days=HISTORY_DAYS - 1)
+        # The reads do not depend on each other: on PostgreSQL their round trips overlap. The activity
+        # comes with each habit's log only from its checkpoints on, and what the rules read of it
+        # (carried) is continued from them: the same whatever the history's length.
+        (activity, carried, checkpoints), stored, unlocked, awarded_before = await concurrently(
+            repository.load_progress(account, today, first),
+            confidence_store.scores_since(user_id, first),
             unlocks.unlocked(user_id),
             awards.awarded(user_id),
         )
-    history = confidence_history(activity, HISTORY_DAYS)
+    history = confidence_history(activity, HISTORY_DAYS, carried.strengths)
     changed = changed_days(history, stored)
-    progress = catalogue.progress(activity)
+    progress = catalogue.progress(activity, carried.facts)
     to_award = [key for key, p in progress.items() if p.met and key not in awarded_before]
     program = get_program()
     confidence_by_day = {r.day: r.score for r in history}
-    new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked))
+    new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked), carried.standings)
 
     won: list[str] = []
     opened: list[str] = []

@@ -34,6 +34,7 @@ from server.engine.queue import (
 from server.engine.worker import make_worker
 from server.progress import repository as progress_repository
 from server.progress import service
+from server.progress.repository import Resumable
 from server.settings import get_settings
 from tests import factories
 from tests.integration.api import Api
@@ -101,17 +102,17 @@ async def test_a_change_committed_while_the_job_runs_is_recomputed_by_that_job(
         uid = await user_id(api)
         await run_queued(engine)
         reads: list[Activity] = []
-        real = progress_repository.load_activity
+        real = progress_repository.read_activity
 
-        async def change_midway(account: Any, today: Any) -> Activity:
-            activity = await real(account, today)
-            reads.append(activity)
+        async def change_midway(account: Any, today: Any, first: Any) -> Resumable:
+            read = await real(account, today, first)
+            reads.append(read.activity)
             if len(reads) == 1:
                 # commits after the job read the version and the data: the job's result misses it
                 await api.check_in(habit["id"], quantity=3)
-            return activity
+            return read
 
-        monkeypatch.setattr(progress_repository, "load_activity", change_midway)
+        monkeypatch.setattr(progress_repository, "read_activity", change_midway)
         # when a check-in's job runs and another check-in commits under it
         await api.check_in(habit["id"], quantity=2)
         jobs_run = await run_queued(engine)
@@ -130,16 +131,16 @@ async def test_a_user_changing_under_every_round_is_handed_to_a_follow_up_job(
         uid = await user_id(api)
         await run_queued(engine)
         reads: list[Activity] = []
-        real = progress_repository.load_activity
+        real = progress_repository.read_activity
 
-        async def change_in_each_round(account: Any, today: Any) -> Activity:
-            activity = await real(account, today)
-            reads.append(activity)
+        async def change_in_each_round(account: Any, today: Any, first: Any) -> Resumable:
+            read = await real(account, today, first)
+            reads.append(read.activity)
             if len(reads) <= jobs.ROUNDS:
                 await api.check_in(habit["id"], quantity=1)
-            return activity
+            return read
 
-        monkeypatch.setattr(progress_repository, "load_activity", change_in_each_round)
+        monkeypatch.setattr(progress_repository, "read_activity", change_in_each_round)
         await api.check_in(habit["id"], quantity=1)
         # the first job gives up after ROUNDS rounds and queues a follow-up, which finds it all
         assert await run_queued(engine) == 2
@@ -154,19 +155,19 @@ async def test_a_recompute_that_read_an_older_version_than_a_finished_one_record
     habit = await api.create_habit(name="Walk")
     await api.check_in(habit["id"])
     uid = await user_id(api)
-    real = progress_repository.load_activity
+    real = progress_repository.read_activity
     newer: list[service.Outcome] = []
     calls: list[None] = []
 
-    async def newer_recompute_finishes_first(account: Any, today: Any) -> Activity:
-        activity = await real(account, today)
+    async def newer_recompute_finishes_first(account: Any, today: Any, first: Any) -> Resumable:
+        read = await real(account, today, first)
         calls.append(None)
         if len(calls) == 1:
             await api.check_in(habit["id"], occurredAt=(clock.now() - timedelta(minutes=1)).isoformat())
             newer.append(await service.recompute_user(uid))
-        return activity
+        return read
 
-    monkeypatch.setattr(progress_repository, "load_activity", newer_recompute_finishes_first)
+    monkeypatch.setattr(progress_repository, "read_activity", newer_recompute_finishes_first)
     older = await service.recompute_user(uid)
     # the newer recompute recorded its results and announced them
     assert newer[0].stale_version == newer[0].version and newer[0].events != []
@@ -392,14 +393,14 @@ async def test_stopping_the_worker_lets_the_running_job_finish(api: Api, monkeyp
         uid = await user_id(api)
         await run_queued(engine)
         running_job = asyncio.Event()
-        real = progress_repository.load_activity
+        real = progress_repository.read_activity
 
-        async def slow(account: Any, today: Any) -> Activity:
+        async def slow(account: Any, today: Any, first: Any) -> Resumable:
             running_job.set()
             await asyncio.sleep(0.5)
-            return await real(account, today)
+            return await real(account, today, first)
 
-        monkeypatch.setattr(progress_repository, "load_activity", slow)
+        monkeypatch.setattr(progress_repository, "read_activity", slow)
         supervised = SupervisedWorker(engine.broker.settings)
         task = asyncio.create_task(supervised.run())
         try:

@@ -11,7 +11,7 @@ import pytest
 
 from server import clock
 from server.database import count_queries
-from server.habits import repository, service, tables
+from server.habits import repository, service, tables, tally
 from server.habits.checkpoints import Checkpoint, extend
 from server.habits.model import Category, Kind, Period, Schedule
 from server.habits.records import HabitRecord
@@ -195,17 +195,17 @@ async def test_a_change_landing_under_the_recompute_leaves_no_stale_checkpoint(
     start = today - timedelta(days=120)
     habit = await factories.habit(me, start_date=start)
     await factories.history(me, habit.id, [start + timedelta(days=i) for i in range(0, 120, 3)])
-    real = progress_repository.load_activity
+    real = progress_repository.read_activity
     back = start + timedelta(days=10)
 
-    async def change_midway(account: Any, today: Any) -> Any:
-        activity = await real(account, today)
-        if back not in activity.habits[0].log.quantities:
+    async def change_midway(account: Any, today: Any, first: Any) -> Any:
+        read = await real(account, today, first)
+        if back not in read.activity.habits[0].log.quantities:
             # a back-dated check-in commits after the recompute read the log it computes from
             await factories.check_in(me, habit.id, occurred_at=clock.now() - (today - back))
-        return activity
+        return read
 
-    monkeypatch.setattr(progress_repository, "load_activity", change_midway)
+    monkeypatch.setattr(progress_repository, "read_activity", change_midway)
     # when the recompute runs under it (and again, as its job would, since the user is stale again)
     await progress.recompute_user(me.id)
     monkeypatch.undo()
@@ -215,9 +215,10 @@ async def test_a_change_landing_under_the_recompute_leaves_no_stale_checkpoint(
     log = (await repository.logs_for([habit.id]))[habit.id]
     assert back in log.quantities
     K = tables.HabitCheckpoint
-    rows = await K.select(K.day, K.strength, K.streak, K.longest, K.freezes, K.run).where(
+    rows = await K.select(K.day, K.strength, K.streak, K.longest, K.freezes, K.run, K.tally).where(
         K.habit == habit.id).order_by(K.day)
-    assert [Checkpoint(**r) for r in rows] == extend(habit.rules, log, today, None)
+    assert [Checkpoint(**(r | {"tally": tally.from_json(r["tally"])})) for r in rows] == extend(
+        habit.rules, log, today, None)
     assert await _api_reads(api, habit, today) == await _replayed(habit, today)
 
 
