@@ -70,7 +70,7 @@ TRIVIAL = "{ __typename }"
 DASHBOARD = ("query($f: Date!, $t: Date!) { habits { id name currentStreak longestStreak strength doneToday "
              "freezesHeld daySeries(from: $f, to: $t) { statuses quantities } } }")
 PAGE = ("query($id: ID!, $heat: Date!, $from: Date!, $to: Date!) { habit(id: $id) { id name currentStreak "
-        "longestStreak strength doneToday freezesHeld days(from: $heat, to: $to) { date status quantity } "
+        "longestStreak strength doneToday freezesHeld daySeries(from: $heat, to: $to) { start statuses quantities } "
         "strengthSeries(from: $from, to: $to) { from to values } "
         "checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } "
         "pageInfo { hasNextPage endCursor } } } }")
