@@ -150,6 +150,8 @@ async def main() -> None:
         new, _ = await seed_user("thirty-days", 30, 20, rng)
         recompute_old = [(await seed_user("r-three-years", 3 * 365, 5, rng))[0] for _ in range(args.recompute_users)]
         recompute_new = [(await seed_user("r-thirty-days", 30, 5, rng))[0] for _ in range(args.recompute_users)]
+        if engine == "postgres":
+            await database.DB.run_ddl("ANALYZE")  # a live database has statistics; a fresh seed has none
         for uid in [old, new, *recompute_old, *recompute_new]:
             await progress.recompute_user(uid)  # stores the checkpoints, as the job does
         rss["seeded"] = rss_kib()

@@ -26,7 +26,6 @@ from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_curs
 from server.graphql.reminders import Reminder
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
-from server.habits.model import HabitDay as HabitDayRecord
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.summary import HabitReading
 
@@ -140,6 +139,8 @@ class Habit:
     record: strawberry.Private[HabitRecord]
     # Set when the resolver that listed the habit walked it up front (with_readings).
     summary: strawberry.Private[HabitSummary | None] = None
+    reading: strawberry.Private[HabitReading | None] = None  # walked from each of reading_days on
+    reading_days: strawberry.Private[frozenset[date]] = frozenset()
 
     @classmethod
     def from_domain(cls, h: HabitRecord) -> Habit:
@@ -212,41 +213,60 @@ class Habit:
         items = await (await info.context.loaders()).reminders.load(self.record.id)
         return [Reminder.from_domain(r, self.record) for r in items]
 
-    @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
-    async def days(self, info: Info[Context, None],
-                   from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
-                   to: Annotated[date, strawberry.argument(description=TO)]) -> list[HabitDay]:
-        return [HabitDay(date=d.date, quantity=d.quantity, status=d.status.value)
-                for d in await self._days(info, from_, to)]
+    @strawberry.field(graphql_type=list[HabitDay],
+                      description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
+    def days(self, info: Info[Context, None],
+             from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+             to: Annotated[date, strawberry.argument(description=TO)]) -> list[HabitDay] | Awaitable[list[HabitDay]]:
+        _check_range(from_, to)
+        return self._from_reading(info, from_, lambda reading: [
+            HabitDay(date=d.date, quantity=d.quantity, status=d.status.value) for d in reading.days(from_, to)])
 
-    @strawberry.field(description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
+    @strawberry.field(graphql_type=DaySeries,
+                      description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
                                   f"not a thousand); at most {DAYS_MAX} days.")
-    async def day_series(self, info: Info[Context, None],
-                         from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
-                         to: Annotated[date, strawberry.argument(description=TO)]) -> DaySeries:
-        days = await self._days(info, from_, to)
-        return DaySeries(start=from_, end=to, statuses=[d.status.value for d in days],
-                         quantities=[d.quantity for d in days])
+    def day_series(self, info: Info[Context, None],
+                   from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+                   to: Annotated[date, strawberry.argument(description=TO)]) -> DaySeries | Awaitable[DaySeries]:
+        _check_range(from_, to)
+        return self._from_reading(info, from_, lambda reading: _day_series(reading, from_, to))
 
-    @strawberry.field(description=f"Strength (0-100, as `strength`) at the end of each day from `from` to `to` "
+    @strawberry.field(graphql_type=StrengthSeries,
+                      description=f"Strength (0-100, as `strength`) at the end of each day from `from` to `to` "
                                   f"(at most {DAYS_MAX} days), computed by the service so that no client "
                                   f"re-implements the formula; 0 before the habit's startDate.")
-    async def strength_series(self, info: Info[Context, None],
-                              from_: Annotated[date, strawberry.argument(
-                                  name="from", description="The first day (at most 1,000 days before `to`).")],
-                              to: Annotated[date, strawberry.argument(
-                                  description="The last day; a day after today stops the series at today.")],
-                              ) -> StrengthSeries:
+    def strength_series(self, info: Info[Context, None],
+                        from_: Annotated[date, strawberry.argument(
+                            name="from", description="The first day (at most 1,000 days before `to`).")],
+                        to: Annotated[date, strawberry.argument(
+                            description="The last day; a day after today stops the series at today.")],
+                        ) -> StrengthSeries | Awaitable[StrengthSeries]:
         _check_range(from_, to)
-        reading = await self._reading(info, from_)
-        # Tomorrow has no strength yet: the series stops at today.
-        end = min(to, reading.today)
-        values = [round(v, 4) for v in reading.strengths(from_, end)] if from_ <= end else []
-        return StrengthSeries(from_=from_, to=end if from_ <= end else from_ - timedelta(days=1), values=values)
+        return self._from_reading(info, from_, lambda reading: _strength_series(reading, from_, to))
 
-    async def _days(self, info: Info[Context, None], from_: date, to: date) -> list[HabitDayRecord]:
-        _check_range(from_, to)
-        return (await self._reading(info, from_)).days(from_, to)
+    def _from_reading(self, info: Info[Context, None], needed_from: date,
+                      make: Callable[[HabitReading], T]) -> T | Awaitable[T]:
+        """`make` of the habit's reading from `needed_from` on: at once when the habit was walked up front
+        from that day (with_readings), otherwise awaited from the request's loader."""
+        if self.reading is not None and needed_from in self.reading_days:
+            return make(self.reading)
+        return self._reading_later(info, needed_from, make)
+
+    async def _reading_later(self, info: Info[Context, None], needed_from: date,
+                             make: Callable[[HabitReading], T]) -> T:
+        return make(await self._reading(info, needed_from))
+
+
+def _day_series(reading: HabitReading, from_: date, to: date) -> DaySeries:
+    statuses, quantities = reading.series(from_, to)
+    return DaySeries(start=from_, end=to, statuses=[s.value for s in statuses], quantities=quantities)
+
+
+def _strength_series(reading: HabitReading, from_: date, to: date) -> StrengthSeries:
+    # Tomorrow has no strength yet: the series stops at today.
+    end = min(to, reading.today)
+    values = [round(v, 4) for v in reading.strengths(from_, end)] if from_ <= end else []
+    return StrengthSeries(from_=from_, to=end if from_ <= end else from_ - timedelta(days=1), values=values)
 
 
 def _current_streak(s: HabitSummary) -> int:
@@ -285,6 +305,7 @@ async def with_readings(info: Info[Context, None], records: Sequence[HabitRecord
     for habit, reading in zip(habits, readings, strict=True):
         for day in days:
             loaders.habit_reading.prime(ReadingKey(habit.record, day), reading)
+        habit.reading, habit.reading_days = reading, frozenset(days)
         if summary:
             habit.summary = reading.summary()
     return habits
