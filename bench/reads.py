@@ -15,8 +15,9 @@ within one run, reported as min/median/max over the runs:
 
 - dashboard: `habits { ...streaks, strength, doneToday, daySeries(30 days) }` (the phone's), 3-year
   user vs 30-day user (target <= 1.25) and vs `{ __typename }` (target <= 10);
-- habit page: one 3-year habit with a year's heatmap (`days`), `strengthSeries` over 1,000 days and
-  15 check-ins, as server/web/view-habit.js asks (target <= 5x `{ __typename }`);
+- habit page: one 3-year habit with a year's heatmap (`daySeries`), `strengthSeries` over 1,000 days
+  and 15 check-ins, as server/web/view-habit.js asks (target <= 5x `{ __typename }`), and the same
+  page for a 30-day habit (the contract: a habit's reads cost the same whatever its history);
 - recompute: users/s of the recompute job (one changed day: today's stored score deleted, as after a
   check-in) for 3-year users vs 30-day users (target >= 0.9), 5 daily habits each;
 - checkpoint storage per habit-year, and the process's RSS (this process serves and recomputes, as
@@ -53,6 +54,7 @@ os.environ.setdefault("COMEBACK_LOG_LEVEL", "WARNING")
 
 import httpx
 
+from bench import graphql_floor
 from bench.machine import describe
 from server import database
 from server.accounts import service as accounts
@@ -69,8 +71,9 @@ TABLES = ("habit_checkpoint", "check_in", "habit_skip", "habit", "journal_entry"
 TRIVIAL = "{ __typename }"
 DASHBOARD = ("query($f: Date!, $t: Date!) { habits { id name currentStreak longestStreak strength doneToday "
              "freezesHeld daySeries(from: $f, to: $t) { statuses quantities } } }")
+HABIT_MIN = "query($id: ID!) { habit(id: $id) { id name } }"
 PAGE = ("query($id: ID!, $heat: Date!, $from: Date!, $to: Date!) { habit(id: $id) { id name currentStreak "
-        "longestStreak strength doneToday freezesHeld days(from: $heat, to: $to) { date status quantity } "
+        "longestStreak strength doneToday freezesHeld daySeries(from: $heat, to: $to) { start statuses quantities } "
         "strengthSeries(from: $from, to: $to) { from to values } "
         "checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } "
         "pageInfo { hasNextPage endCursor } } } }")
@@ -131,6 +134,12 @@ async def timed(client: httpx.AsyncClient, body: dict[str, Any], token: str | No
     return elapsed
 
 
+async def timed_floor(query: str) -> float:
+    started = time.perf_counter()
+    await graphql_floor.execute(query)
+    return time.perf_counter() - started
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -147,9 +156,11 @@ async def main() -> None:
         rng = random.Random(13)
         print("seeding...", file=sys.stderr)
         old, old_habits = await seed_user("three-years", 3 * 365, 20, rng)
-        new, _ = await seed_user("thirty-days", 30, 20, rng)
+        new, new_habits = await seed_user("thirty-days", 30, 20, rng)
         recompute_old = [(await seed_user("r-three-years", 3 * 365, 5, rng))[0] for _ in range(args.recompute_users)]
         recompute_new = [(await seed_user("r-thirty-days", 30, 5, rng))[0] for _ in range(args.recompute_users)]
+        if engine == "postgres":
+            await database.DB.run_ddl("ANALYZE")  # a live database has statistics; a fresh seed has none
         for uid in [old, new, *recompute_old, *recompute_new]:
             await progress.recompute_user(uid)  # stores the checkpoints, as the job does
         rss["seeded"] = rss_kib()
@@ -165,6 +176,9 @@ async def main() -> None:
             "dashboard_30d": ({"query": DASHBOARD, "variables": window}, new_token),
             "dashboard_3y": ({"query": DASHBOARD, "variables": window}, old_token),
             "page_3y": ({"query": PAGE, "variables": page_vars}, old_token),
+            "page_30d": ({"query": PAGE, "variables": {**page_vars, "id": str(new_habits[0])}}, new_token),
+            # the fixed part of the habit page: the token and the habit, nothing computed
+            "habit_min": ({"query": HABIT_MIN, "variables": {"id": page_vars["id"]}}, old_token),
         }
         checkpoint_rows = await habits.HabitCheckpoint.count().where(habits.HabitCheckpoint.habit.is_in(old_habits))
         storage: dict[str, Any] = {"rows_per_habit_year": checkpoint_rows / (len(old_habits) * 3)}
@@ -189,11 +203,15 @@ async def main() -> None:
             for body, token in kinds.values():  # warm-up
                 for _ in range(3):
                     await timed(client, body, token)
+            for query in (graphql_floor.DASHBOARD, graphql_floor.PAGE):
+                await timed_floor(query)
             for run in range(args.runs):
                 samples: dict[str, list[float]] = {k: [] for k in kinds}
                 for _ in range(args.requests):
                     for kind, (body, token) in kinds.items():
                         samples[kind].append(await timed(client, body, token))
+                    samples.setdefault("floor_dashboard", []).append(await timed_floor(graphql_floor.DASHBOARD))
+                    samples.setdefault("floor_page", []).append(await timed_floor(graphql_floor.PAGE))
                 runs.append({k: statistics.median(v) for k, v in samples.items()})
                 print(f"  run {run + 1}: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in runs[-1].items()),
                       file=sys.stderr)
@@ -220,9 +238,13 @@ async def main() -> None:
         "dashboard 3y / trivial (<= 10)": stats([r["dashboard_3y"] / r["trivial"] for r in runs]),
         "dashboard 30d / trivial": stats([r["dashboard_30d"] / r["trivial"] for r in runs]),
         "habit page 3y / trivial (<= 5)": stats([r["page_3y"] / r["trivial"] for r in runs]),
+        "habit page 3y / 30d (the contract: the same)": stats([r["page_3y"] / r["page_30d"] for r in runs]),
+        "habit(id) { id name } / trivial (the page's fixed part)": stats([r["habit_min"] / r["trivial"] for r in runs]),
+        "dashboard's shape alone, in memory / trivial": stats([r["floor_dashboard"] / r["trivial"] for r in runs]),
+        "habit page's shape alone, in memory / trivial": stats([r["floor_page"] / r["trivial"] for r in runs]),
         "recompute users/s 3y / 30d (>= 0.9)": stats([r["3y"] / r["30d"] for r in recompute_runs]),
     }
-    absolute = {k: stats([r[k] * 1000 for r in runs]) for k in kinds}
+    absolute = {k: stats([r[k] * 1000 for r in runs]) for k in runs[0]}
     rates = {k: stats([r[k] for r in recompute_runs]) for k in ("3y", "30d")}
     report = {"engine": engine, "machine": describe(), "load_before": os.getloadavg(), "args": vars(args),
               "ratios": figures, "ms_per_request": absolute, "recompute_users_per_s": rates,

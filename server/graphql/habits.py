@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -20,11 +21,11 @@ from server.graphql.errors import (
 )
 from server.graphql.ids import parse_id, try_parse_id
 from server.graphql.loaders import CheckInCountKey, CheckInPageKey, ReadingKey
+from server.graphql.lookahead import reading_days
 from server.graphql.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from server.graphql.reminders import Reminder
 from server.habits import queries, service
 from server.habits.model import Category, DayStatus, HabitSummary, Kind, Period, Schedule, StreakUnit
-from server.habits.model import HabitDay as HabitDayRecord
 from server.habits.records import CheckInRecord, HabitRecord, Source
 from server.habits.summary import HabitReading
 
@@ -34,6 +35,7 @@ TO = "The last local day (inclusive)."
 FIRST = "Page size: 0-100 (default 20)."
 AFTER = "The endCursor of the previous page."
 HABIT_ID = "The habit's id."
+T = TypeVar("T")
 
 CategoryType = strawberry.enum(
     Category, name="Category",
@@ -88,14 +90,17 @@ class ScheduleType:
 class HabitDay:
     date: date = strawberry.field(description="The local day.")
     quantity: float = strawberry.field(description="The sum of the day's live check-ins.")
-    status: DayStatus = strawberry.field(description="What the day counts as.")
+    # The enum's values, not its members: graphql-core names a value with one dict lookup, while
+    # Strawberry compares a member with each of the ten statuses (most of a year heatmap's cost).
+    status: str = strawberry.field(graphql_type=DayStatus, description="What the day counts as.")
 
 
 @strawberry.type(description="Days in a compact shape: one status and one quantity per date from `start`.")
 class DaySeries:
     start: date = strawberry.field(description="The first day (`from`).")
     end: date = strawberry.field(description="The last day (`to`).")
-    statuses: list[DayStatus] = strawberry.field(description="One status per day, from `start`.")
+    statuses: list[str] = strawberry.field(graphql_type=list[DayStatus],  # values: see HabitDay.status
+                                           description="One status per day, from `start`.")
     quantities: list[float] = strawberry.field(description="One quantity (the day's sum) per day, from `start`.")
 
 
@@ -132,6 +137,10 @@ class Habit:
     position: int = strawberry.field(description="Where the habit stands in your order (0 first): `habits` lists "
                                                  "by it, new habits go last, habitsReorder changes it.")
     record: strawberry.Private[HabitRecord]
+    # Set when the resolver that listed the habit walked it up front (with_readings).
+    summary: strawberry.Private[HabitSummary | None] = None
+    reading: strawberry.Private[HabitReading | None] = None  # walked from each of reading_days on
+    reading_days: strawberry.Private[frozenset[date]] = frozenset()
 
     @classmethod
     def from_domain(cls, h: HabitRecord) -> Habit:
@@ -148,35 +157,44 @@ class Habit:
         reading: HabitReading = await loaders.habit_reading.load(ReadingKey(self.record, needed_from or loaders.today))
         return reading
 
-    async def _summary(self, info: Info[Context, None]) -> HabitSummary:
-        return (await self._reading(info)).summary()
+    def _now(self, info: Info[Context, None], pick: Callable[[HabitSummary], T]) -> T | Awaitable[T]:
+        """The answer at once when the habit was walked up front; otherwise awaited (graphql-core takes
+        either from a plain resolver)."""
+        if self.summary is not None:
+            return pick(self.summary)
+        return self._later(info, pick)
 
-    @strawberry.field(description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
+    async def _later(self, info: Info[Context, None], pick: Callable[[HabitSummary], T]) -> T:
+        return pick((await self._reading(info)).summary())
+
+    @strawberry.field(graphql_type=int,
+                      description="Scheduled days (or weeks, for WEEKLY) done in a row; today not done yet "
                                   "does not break it. INTERVAL: DONE and COVERED days in a row, as Loop counts.")
-    async def current_streak(self, info: Info[Context, None]) -> int:
-        return (await self._summary(info)).current_streak
+    def current_streak(self, info: Info[Context, None]) -> int | Awaitable[int]:
+        return self._now(info, _current_streak)
 
-    @strawberry.field(description="The longest streak ever, in streakUnit.")
-    async def longest_streak(self, info: Info[Context, None]) -> int:
-        return (await self._summary(info)).longest_streak
+    @strawberry.field(graphql_type=int, description="The longest streak ever, in streakUnit.")
+    def longest_streak(self, info: Info[Context, None]) -> int | Awaitable[int]:
+        return self._now(info, _longest_streak)
 
     @strawberry.field(description="What currentStreak and longestStreak count.")
     def streak_unit(self) -> StreakUnit:
         return StreakUnit.DAYS if self.record.kind is Kind.QUIT else self.record.schedule.streak_unit
 
-    @strawberry.field(description="0-100, Loop Habit Tracker's habit score.")
-    async def strength(self, info: Info[Context, None]) -> float:
-        return round((await self._summary(info)).strength, 4)
+    @strawberry.field(graphql_type=float, description="0-100, Loop Habit Tracker's habit score.")
+    def strength(self, info: Info[Context, None]) -> float | Awaitable[float]:
+        return self._now(info, _strength)
 
-    @strawberry.field(description="BUILD: today's status is DONE (its check-ins reach the target; for an INTERVAL "
+    @strawberry.field(graphql_type=bool,
+                      description="BUILD: today's status is DONE (its check-ins reach the target; for an INTERVAL "
                                   "total, the interval's total is reached with a check-in today). QUIT: no slip "
                                   "today.")
-    async def done_today(self, info: Info[Context, None]) -> bool:
-        return (await self._summary(info)).done_today
+    def done_today(self, info: Info[Context, None]) -> bool | Awaitable[bool]:
+        return self._now(info, _done_today)
 
-    @strawberry.field(description="Streak freezes held (earned by 7 done days in a row, at most 2).")
-    async def freezes_held(self, info: Info[Context, None]) -> int:
-        return (await self._summary(info)).freezes_held
+    @strawberry.field(graphql_type=int, description="Streak freezes held (earned by 7 done days in a row, at most 2).")
+    def freezes_held(self, info: Info[Context, None]) -> int | Awaitable[int]:
+        return self._now(info, _freezes_held)
 
     @strawberry.field(description="Live (not undone) check-ins, newest first; from/to filter by local day.")
     async def check_ins(self, info: Info[Context, None],
@@ -195,40 +213,102 @@ class Habit:
         items = await (await info.context.loaders()).reminders.load(self.record.id)
         return [Reminder.from_domain(r, self.record) for r in items]
 
-    @strawberry.field(description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
-    async def days(self, info: Info[Context, None],
-                   from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
-                   to: Annotated[date, strawberry.argument(description=TO)]) -> list[HabitDay]:
-        return [HabitDay(date=d.date, quantity=d.quantity, status=d.status)
-                for d in await self._days(info, from_, to)]
+    @strawberry.field(graphql_type=list[HabitDay],
+                      description=f"One entry per local day in [from, to] (at most {DAYS_MAX} days).")
+    def days(self, info: Info[Context, None],
+             from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+             to: Annotated[date, strawberry.argument(description=TO)]) -> list[HabitDay] | Awaitable[list[HabitDay]]:
+        _check_range(from_, to)
+        return self._from_reading(info, from_, lambda reading: [
+            HabitDay(date=d.date, quantity=d.quantity, status=d.status.value) for d in reading.days(from_, to)])
 
-    @strawberry.field(description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
+    @strawberry.field(graphql_type=DaySeries,
+                      description=f"The same as `days`, as two arrays (heatmaps: a year costs two fields, "
                                   f"not a thousand); at most {DAYS_MAX} days.")
-    async def day_series(self, info: Info[Context, None],
-                         from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
-                         to: Annotated[date, strawberry.argument(description=TO)]) -> DaySeries:
-        days = await self._days(info, from_, to)
-        return DaySeries(start=from_, end=to, statuses=[d.status for d in days], quantities=[d.quantity for d in days])
+    def day_series(self, info: Info[Context, None],
+                   from_: Annotated[date, strawberry.argument(name="from", description=FROM)],
+                   to: Annotated[date, strawberry.argument(description=TO)]) -> DaySeries | Awaitable[DaySeries]:
+        _check_range(from_, to)
+        return self._from_reading(info, from_, lambda reading: _day_series(reading, from_, to))
 
-    @strawberry.field(description=f"Strength (0-100, as `strength`) at the end of each day from `from` to `to` "
+    @strawberry.field(graphql_type=StrengthSeries,
+                      description=f"Strength (0-100, as `strength`) at the end of each day from `from` to `to` "
                                   f"(at most {DAYS_MAX} days), computed by the service so that no client "
                                   f"re-implements the formula; 0 before the habit's startDate.")
-    async def strength_series(self, info: Info[Context, None],
-                              from_: Annotated[date, strawberry.argument(
-                                  name="from", description="The first day (at most 1,000 days before `to`).")],
-                              to: Annotated[date, strawberry.argument(
-                                  description="The last day; a day after today stops the series at today.")],
-                              ) -> StrengthSeries:
+    def strength_series(self, info: Info[Context, None],
+                        from_: Annotated[date, strawberry.argument(
+                            name="from", description="The first day (at most 1,000 days before `to`).")],
+                        to: Annotated[date, strawberry.argument(
+                            description="The last day; a day after today stops the series at today.")],
+                        ) -> StrengthSeries | Awaitable[StrengthSeries]:
         _check_range(from_, to)
-        reading = await self._reading(info, from_)
-        # Tomorrow has no strength yet: the series stops at today.
-        end = min(to, reading.today)
-        values = [round(v, 4) for v in reading.strengths(from_, end)] if from_ <= end else []
-        return StrengthSeries(from_=from_, to=end if from_ <= end else from_ - timedelta(days=1), values=values)
+        return self._from_reading(info, from_, lambda reading: _strength_series(reading, from_, to))
 
-    async def _days(self, info: Info[Context, None], from_: date, to: date) -> list[HabitDayRecord]:
-        _check_range(from_, to)
-        return (await self._reading(info, from_)).days(from_, to)
+    def _from_reading(self, info: Info[Context, None], needed_from: date,
+                      make: Callable[[HabitReading], T]) -> T | Awaitable[T]:
+        """`make` of the habit's reading from `needed_from` on: at once when the habit was walked up front
+        from that day (with_readings), otherwise awaited from the request's loader."""
+        if self.reading is not None and needed_from in self.reading_days:
+            return make(self.reading)
+        return self._reading_later(info, needed_from, make)
+
+    async def _reading_later(self, info: Info[Context, None], needed_from: date,
+                             make: Callable[[HabitReading], T]) -> T:
+        return make(await self._reading(info, needed_from))
+
+
+def _day_series(reading: HabitReading, from_: date, to: date) -> DaySeries:
+    statuses, quantities = reading.series(from_, to)
+    return DaySeries(start=from_, end=to, statuses=[s.value for s in statuses], quantities=quantities)
+
+
+def _strength_series(reading: HabitReading, from_: date, to: date) -> StrengthSeries:
+    # Tomorrow has no strength yet: the series stops at today.
+    end = min(to, reading.today)
+    values = [round(v, 4) for v in reading.strengths(from_, end)] if from_ <= end else []
+    return StrengthSeries(from_=from_, to=end if from_ <= end else from_ - timedelta(days=1), values=values)
+
+
+def _current_streak(s: HabitSummary) -> int:
+    return s.current_streak
+
+
+def _longest_streak(s: HabitSummary) -> int:
+    return s.longest_streak
+
+
+def _strength(s: HabitSummary) -> float:
+    return round(s.strength, 4)
+
+
+def _done_today(s: HabitSummary) -> bool:
+    return s.done_today
+
+
+def _freezes_held(s: HabitSummary) -> int:
+    return s.freezes_held
+
+
+async def with_readings(info: Info[Context, None], records: Sequence[HabitRecord]) -> list[Habit]:
+    """The habits as GraphQL objects, each walked once up front when the selection reads the walk
+    (server/graphql/lookahead.py): one batch for all, from the earliest day any field reads, primed
+    for every day a field will ask, so no field waits on a loader."""
+    habits = [Habit.from_domain(r) for r in records]
+    if not habits:
+        return habits
+    loaders = await info.context.loaders()
+    summary, days = reading_days(info.selected_fields[0].selections, loaders.today)
+    if not days:
+        return habits
+    earliest = min(days)
+    readings = await loaders.habit_reading.load_many([ReadingKey(h.record, earliest) for h in habits])
+    for habit, reading in zip(habits, readings, strict=True):
+        for day in days:
+            loaders.habit_reading.prime(ReadingKey(habit.record, day), reading)
+        habit.reading, habit.reading_days = reading, frozenset(days)
+        if summary:
+            habit.summary = reading.summary()
+    return habits
 
 
 def _check_range(from_: date, to: date) -> None:
@@ -380,14 +460,14 @@ class HabitQuery:
         records = await queries.habits(loaders.viewer, bool(include_archived))
         for record in records:  # check-ins asking for their habit need no further query
             loaders.habit.prime(record.id, record)
-        return [Habit.from_domain(h) for h in records]
+        return await with_readings(info, records)
 
     @strawberry.field(description="null when missing or not yours.")
     async def habit(self, info: Info[Context, None],
                     id: Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]) -> Habit | None:
         habit_id = try_parse_id(id)
         record = await (await info.context.loaders()).habit.load(habit_id) if habit_id else None
-        return Habit.from_domain(record) if record else None
+        return (await with_readings(info, [record]))[0] if record else None
 
 
 HabitArg = Annotated[strawberry.ID, strawberry.argument(description=HABIT_ID)]

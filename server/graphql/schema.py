@@ -10,11 +10,13 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from server import database
 from server.graphql import accounts, habits, journal, loop, pauses, portability, program, progress, reminders, webhooks
 from server.graphql.admission import Admission
 from server.graphql.cost import FieldTable
 from server.graphql.errors import check_error_unions
 from server.graphql.list_sizes import LIST_SIZES
+from server.graphql.read_snapshot import ReadSnapshot
 from server.graphql.scalars import SCALARS
 from server.ratelimit import RateLimiter
 
@@ -55,6 +57,8 @@ def build_schema(*, introspection: bool = True, limiter: RateLimiter | None = No
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    if database.is_sqlite():
+        extensions.append(ReadSnapshot)
     schema = Schema(query=Query, mutation=Mutation, subscription=progress.Subscription, extensions=extensions,
                     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
     tables.append(FieldTable.from_sdl(schema.as_str()))

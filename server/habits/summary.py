@@ -53,6 +53,15 @@ class HabitReading:
         get, status = self.log.quantities.get, self.timeline.status
         return [HabitDay(day, float(get(day, 0.0)), status(day)) for day in date_range(start, end)]
 
+    def series(self, start: date, end: date) -> tuple[list[DayStatus], list[float]]:
+        """`days` as two lists, the statuses and the quantities (a heatmap's shape, without a day object
+        per date)."""
+        if end < start:
+            raise ValueError("end must not be before start")
+        get, status = self.log.quantities.get, self.timeline.status
+        span = list(date_range(start, end))
+        return [status(day) for day in span], [float(get(day, 0.0)) for day in span]
+
     def strengths(self, start: date, end: date) -> list[float]:
         """Strength (0-100) at the end of each day from `start` to `end` (at most today); 0 before start_date."""
         if end > self.today:

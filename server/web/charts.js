@@ -163,3 +163,17 @@ export function strengthPoints(series, startDate) {
   }
   return points;
 }
+
+/**
+ * The API's `daySeries` ({ start, statuses, quantities }) as the heatmap's days [{date, status, quantity}]:
+ * a year asked as two arrays costs the service far less than 365 objects of three fields.
+ */
+export function seriesDays(series) {
+  const days = [];
+  let day = series.start;
+  series.statuses.forEach((status, i) => {
+    days.push({ date: day, status, quantity: series.quantities[i] });
+    day = addDays(day, 1);
+  });
+  return days;
+}

@@ -4,12 +4,12 @@ import { gql, unwrap, errorFields } from "./api.js";
 import { h, icon, addDays, parseDate, isoDate, formatDay, formatTime, formatNumber, plural, scheduleText,
   CATEGORY_LABELS, busy, confirmedTwice } from "./dom.js";
 import { HABIT_FIELDS, habitActions, streakText, focusActions } from "./habit-card.js";
-import { heatmap, heatmapLegend, lineChart, strengthPoints } from "./charts.js";
+import { heatmap, heatmapLegend, lineChart, seriesDays, strengthPoints } from "./charts.js";
 import { pausedDays } from "./breaks.js";
 import { REMINDER_FIELDS, remindersSection } from "./reminders.js";
 
 const DETAIL = `query HabitDetail($id: ID!, $heatFrom: Date!, $from: Date!, $to: Date!) { habit(id: $id) {
-  ...HabitFields days(from: $heatFrom, to: $to) { date status quantity } ${REMINDER_FIELDS}
+  ...HabitFields daySeries(from: $heatFrom, to: $to) { start statuses quantities } ${REMINDER_FIELDS}
   strengthSeries(from: $from, to: $to) { from to values }
   checkIns(first: 15) { edges { node { id day occurredAt quantity note source } } pageInfo { hasNextPage endCursor } } }
   pauses { id from to reason habits { id } } }
@@ -65,7 +65,7 @@ export async function render(root, { params, app }) {
       return;
     }
     document.title = `${habit.name} · Comeback`;
-    const heatDays = habit.days;
+    const heatDays = seriesDays(habit.daySeries);
     const paused = pausedDays(data.pauses, habit.id);
     const todayCheckIns = habit.checkIns.edges.filter((e) => e.node.day === today);
     const forActions = { ...habit, days: heatDays.slice(-7), checkIns: { edges: todayCheckIns }, pausedToday: paused.has(today) };

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from server.accounts import tables as accounts
+from server.database import read_only_request
 from server.engine import unit_of_work
 from server.engine.unit_of_work import StaleMark, write_transaction
 from server.progress import repository as progress
@@ -174,3 +175,14 @@ async def test_a_rolled_back_change_leaves_no_outbox_row_and_hands_nothing_over(
             raise LookupError("the use case fails after emitting")
     assert handed == []
     assert await webhooks.WebhookDelivery.count() == 0
+
+
+async def test_a_write_inside_a_read_only_request_fails_loudly(user: UUID) -> None:
+    # On SQLite it would join the request's read snapshot, which cannot always become a write.
+    async with read_only_request():
+        with pytest.raises(RuntimeError, match="read-only request"):
+            async with write_transaction():
+                pass
+    # outside it, writing works as ever
+    async with write_transaction():
+        pass

@@ -181,3 +181,15 @@ def test_a_change_to_today_reaches_no_checkpoint_unless_needs_invalidation_says_
     if not needs_invalidation(rules, today, today):
         assert before == after
     assert needs_invalidation(rules, today - ONE_DAY, today)  # a back-dated change always may
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), st.integers(-10, 60), st.integers(0, 90))
+def test_a_series_is_the_days_as_two_lists(history: tuple[HabitRules, HabitLog, date], back: int,
+                                           length: int) -> None:
+    rules, log, today = history
+    reading = read(rules, log, today)
+    start = max(reading.timeline.start, today - timedelta(days=back))
+    end = start + timedelta(days=length)
+    days = reading.days(start, end)
+    assert reading.series(start, end) == ([d.status for d in days], [d.quantity for d in days])
