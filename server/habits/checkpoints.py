@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
+from server.habits.days import date_range
 from server.habits.intervals import longest_interval
-from server.habits.model import HabitLog, HabitRules, Kind, Period
+from server.habits.model import DayStatus, HabitLog, HabitRules, Kind, Period
 from server.habits.strength import strength_scores, window_days
 from server.habits.tally import EMPTY, Tally, fold
 from server.habits.timeline import START, Timeline, WalkState, walk
@@ -37,6 +39,37 @@ SETTLE_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
+class DaySlice:
+    """What a read returns of each day from `first` through a checkpoint's day (its status, its
+    quantity, its raw strength): kept with the checkpoint, so that a long window (a year's heatmap,
+    1,000 days of strength) reads these instead of walking every day of the log again."""
+
+    first: date
+    statuses: tuple[DayStatus, ...]
+    quantities: tuple[float, ...]
+    strengths: tuple[float, ...]  # the raw score, 0 to 1 (strength is 100 s)
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=len(self.statuses) - 1)
+
+
+def joined(slices: Sequence[DaySlice], start: date) -> DaySlice | None:
+    """Consecutive slices as one, from `start` on (None: they leave a gap, or begin after `start`)."""
+    if not slices or slices[0].first > start:
+        return None
+    for before, after in pairwise(slices):
+        if after.first != before.last + _ONE_DAY:
+            return None
+    skip = (start - slices[0].first).days
+    statuses = [s for piece in slices for s in piece.statuses][skip:]
+    if not statuses:
+        return None
+    return DaySlice(start, tuple(statuses), tuple(q for piece in slices for q in piece.quantities)[skip:],
+                    tuple(v for piece in slices for v in piece.strengths)[skip:])
+
+
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     day: date  # the state after this day
     strength: float  # the raw score s, from 0 to 1 (strength is 100 s): resuming needs it exactly
@@ -47,6 +80,9 @@ class Checkpoint:
     # What the achievement rules read of the days through this one (server.habits.tally); None on a
     # checkpoint stored before tallies were: reads resume from it, the recompute does not.
     tally: Tally | None = None
+    # Its days since the checkpoint before it (DaySlice), or as stored, unpacked when a read needs them
+    # (server.habits.day_slices); None on a checkpoint stored before they were kept.
+    days: DaySlice | str | None = field(default=None, compare=False)
 
     @property
     def walk_state(self) -> WalkState:
@@ -149,8 +185,12 @@ def _anchored(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint | 
         timeline = walk(rules, log, today, since=begin, state=state, until=day)
         state = timeline.state
         tally = fold(rules, log, tally, begin, timeline.statuses, today)
+        get = log.quantities.get
+        span = list(date_range(timeline.start, day))
+        days = DaySlice(timeline.start, timeline.statuses, tuple(float(get(d, 0.0)) for d in span),
+                        tuple(raw[(d - s_first).days] for d in span))
         made.append(Checkpoint(day, raw[(day - s_first).days], state.streak, state.longest, state.freezes,
-                               state.run, tally))
+                               state.run, tally, days))
         begin = day + _ONE_DAY
     if not until_today:
         return made, None, tally, raw, s_first

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from server.accounts.model import Viewer
 from server.habits import repository
-from server.habits.checkpoints import fingerprint, log_needed_from, resume_point
+from server.habits.checkpoints import Checkpoint, DaySlice, fingerprint, joined, log_needed_from, resume_point
+from server.habits.day_slices import days_of
 from server.habits.records import CheckInRecord, HabitRecord
 from server.habits.summary import HabitReading, read
 
@@ -35,23 +36,38 @@ _CHECKPOINT_SPACING = timedelta(days=62)
 
 async def readings(habits: Sequence[HabitRecord], needed_from: Mapping[UUID, date],
                    today: date) -> dict[UUID, HabitReading]:
-    """Each habit walked through today from its latest valid checkpoint before the first day a read
-    needs (`needed_from`), with only the log from there on: two statements for any number of habits,
-    and as much work for three years of history as for one month. Without such a checkpoint (none
-    made yet, or voided by a change the recompute has not caught up with) it walks from start_date:
-    slower, never different."""
+    """Each habit read through today from the first day a read needs (`needed_from`), with only the
+    log from its latest checkpoint on: two statements for any number of habits, and as much work for
+    three years of history as for one month.
+
+    The walk resumes from the latest valid checkpoint before today; the days before it that the read
+    needs come as the checkpoints kept them (their DaySlices), so a year's heatmap or 1,000 days of
+    strength is read, not walked. Where those are missing (checkpoints made before days were kept, a
+    gap) it resumes from the latest checkpoint before `needed_from` and walks from there; without
+    any, from start_date: slower, never different."""
     if not habits:
         return {}
     ids = [h.id for h in habits]
     before = {h.id: min(needed_from[h.id], today) for h in habits}
-    stored = await repository.checkpoints_between(ids, min(before.values()) - _CHECKPOINT_SPACING,
-                                                  max(before.values()))
-    bases = {}
+    stored = await repository.checkpoints_between(ids, min(before.values()) - _CHECKPOINT_SPACING, today)
+    bases: dict[UUID, Checkpoint | None] = {}
+    kept: dict[UUID, DaySlice | None] = {}
     for habit in habits:
         digest = fingerprint(habit.rules)
-        bases[habit.id] = resume_point([c for rules, c in stored[habit.id] if rules == digest], before[habit.id])
+        valid = [c for rules, c in stored[habit.id] if rules == digest]
+        start = before[habit.id]
+        base, days = resume_point(valid, start), None
+        latest = resume_point(valid, today)
+        # A habit younger than the window is walked whole: its log is no longer than the window.
+        if latest is not None and latest is not base and start >= habit.rules.start_date:
+            chain = [days_of(c) for c in valid if (base is None or c.day > base.day) and c.day <= latest.day]
+            if all(chain):
+                days = joined([d for d in chain if d is not None], start)
+            if days is not None:
+                base = latest
+        bases[habit.id], kept[habit.id] = base, days
     logs = await repository.logs_since({h.id: log_needed_from(h.rules, bases[h.id]) for h in habits})
-    return {h.id: read(h.rules, logs[h.id], today, bases[h.id]) for h in habits}
+    return {h.id: read(h.rules, logs[h.id], today, bases[h.id], kept[h.id]) for h in habits}
 
 
 async def check_in_pages(habit_ids: Sequence[UUID], start: date | None, end: date | None,

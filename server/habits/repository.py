@@ -11,8 +11,8 @@ from uuid import UUID, uuid4
 
 from server import clock
 from server.database import DB
-from server.habits import tables, tally
-from server.habits.checkpoints import Checkpoint
+from server.habits import day_slices, tables, tally
+from server.habits.checkpoints import Checkpoint, DaySlice
 from server.habits.model import Category, HabitLog, Kind, Period, Schedule
 from server.habits.pauses import with_pauses
 from server.habits.records import CheckInRecord, HabitRecord, PauseRecord, Source
@@ -461,10 +461,11 @@ async def invalidate_owner_from(owner: UUID, day: date) -> None:
 
 def _checkpoint(row: dict[str, Any]) -> tuple[str, Checkpoint]:
     return row["rules"], Checkpoint(_date(row["day"]), float(row["strength"]), row["streak"], row["longest"],
-                                    row["freezes"], row["run"], tally.from_json(row.get("tally")))
+                                    row["freezes"], row["run"], tally.from_json(row.get("tally")),
+                                    row.get("days"))  # unpacked only if a read needs them (day_slices)
 
 
-_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run, tally"
+_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run, tally, days"
 
 
 async def checkpoints_between(habit_ids: Sequence[UUID], low: date,
@@ -545,7 +546,8 @@ async def save_checkpoints(updates: Sequence[CheckpointUpdate]) -> int:
             await K.delete().where((K.habit == update.habit_id) & (K.day > update.after))
     rows = [K(id=uuid4(), habit=u.habit_id, day=c.day, rules=u.rules, strength=c.strength, streak=c.streak,
               longest=c.longest, freezes=c.freezes, run=c.run,
-              tally=tally.to_json(c.tally) if c.tally is not None else None)
+              tally=tally.to_json(c.tally) if c.tally is not None else None,
+              days=day_slices.pack(c.days) if isinstance(c.days, DaySlice) else c.days)
             for u in updates for c in u.checkpoints]
     if rows:
         await K.insert(*rows)

@@ -115,3 +115,6 @@ class HabitCheckpoint(Table, tablename="habit_checkpoint"):
     # What the achievement rules read of the days through this one (server.habits.tally), as JSON; NULL
     # on a checkpoint stored before tallies were, which the recompute then replaces.
     tally = Text(null=True, default=None)
+    # Its days since the checkpoint before it (server.habits.day_slices), for long windows; NULL on a
+    # checkpoint stored before they were kept (reads then walk those days).
+    days = Text(null=True, default=None)

@@ -3,6 +3,7 @@ stale answer (issue 13). The pure equivalence is tests/unit/habits/test_checkpoi
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -64,8 +65,9 @@ async def _long_history(me: factories.User, today: date, days: int = 420) -> lis
 
 
 async def _api_reads(api: Api, habit: HabitRecord, today: date) -> dict[str, Any]:
-    variables = {"id": str(habit.id), "f": (today - timedelta(days=29)).isoformat(), "t": today.isoformat(),
-                 "sf": (today - timedelta(days=99)).isoformat()}
+    # a year's heatmap and 400 days of strength: read mostly from the days the checkpoints keep
+    variables = {"id": str(habit.id), "f": (today - timedelta(days=370)).isoformat(), "t": today.isoformat(),
+                 "sf": (today - timedelta(days=399)).isoformat()}
     got: dict[str, Any] = (await api.data(READ, variables))["habit"]
     return got
 
@@ -75,13 +77,13 @@ async def _replayed(habit: HabitRecord, today: date) -> dict[str, Any]:
     log = (await repository.logs_for([habit.id]))[habit.id]
     reading = read(habit.rules, log, today)
     summary = reading.summary()
-    days = reading.days(today - timedelta(days=29), today)
+    days = reading.days(today - timedelta(days=370), today)
     return {
         "currentStreak": summary.current_streak, "longestStreak": summary.longest_streak,
         "strength": round(summary.strength, 4), "doneToday": summary.done_today, "freezesHeld": summary.freezes_held,
         "daySeries": {"statuses": [d.status.value for d in days], "quantities": [d.quantity for d in days]},
-        "strengthSeries": {"from": (today - timedelta(days=99)).isoformat(), "to": today.isoformat(),
-                           "values": [round(v, 4) for v in reading.strengths(today - timedelta(days=99), today)]},
+        "strengthSeries": {"from": (today - timedelta(days=399)).isoformat(), "to": today.isoformat(),
+                           "values": [round(v, 4) for v in reading.strengths(today - timedelta(days=399), today)]},
     }
 
 
@@ -148,6 +150,35 @@ async def test_reads_continue_from_the_stored_checkpoint(api: Api) -> None:
     await service.set_skipped(me.viewer, habit.id, last, True)
     await service.set_skipped(me.viewer, habit.id, last, False)
     assert await _api_reads(api, habit, today) == honest
+
+
+async def test_long_windows_read_the_days_checkpoints_keep(api: Api) -> None:
+    # given a daily habit done every day for 14 months, checkpointed by the recompute
+    me = await factories.user()
+    api.as_user(me)
+    today = me.account.today(clock.now())
+    start = today - timedelta(days=420)
+    habit = await factories.habit(me, start_date=start)
+    await factories.history(me, habit.id, [start + timedelta(days=i) for i in range(420)])
+    await progress.recompute_user(me.id)
+    # when a day the first checkpoint keeps is tampered with (written straight into the table)
+    K = tables.HabitCheckpoint
+    [row] = await K.select(K.day, K.days).where(K.habit == habit.id).order_by(K.day).limit(1)
+    kept = json.loads(row["days"])
+    assert kept["first"] == start.isoformat() and kept["statuses"][:3] == "DDD"
+    kept["statuses"] = "M" + kept["statuses"][1:]
+    await K.update({K.days: json.dumps(kept)}).where((K.habit == habit.id) & (K.day == row["day"]))
+    query = "query($id: ID!, $f: Date!, $t: Date!) { habit(id: $id) { daySeries(from: $f, to: $t) { statuses } } }"
+    variables = {"id": str(habit.id), "f": start.isoformat(), "t": (start + timedelta(days=2)).isoformat()}
+    # then a year's window reads it instead of walking the log: the proof that reads use the kept days
+    with count_queries() as counter:
+        got = (await api.data(query, variables))["habit"]["daySeries"]["statuses"]
+    assert got == ["MISSED", "DONE", "DONE"]
+    assert counter.count == 4  # token, habit, checkpoints, the log from the latest one on
+    # and a change on that day voids it: the answer is the replay's again
+    await service.set_skipped(me.viewer, habit.id, start, True)
+    await service.set_skipped(me.viewer, habit.id, start, False)
+    assert (await api.data(query, variables))["habit"]["daySeries"]["statuses"] == ["DONE"] * 3
 
 
 async def test_a_checkpoint_of_other_rules_is_never_read(api: Api) -> None:

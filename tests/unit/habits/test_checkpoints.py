@@ -7,7 +7,17 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.habits.checkpoints import Checkpoint, anchor_days, extend, fingerprint, resume_point, settled_before
+from server.habits.checkpoints import (
+    Checkpoint,
+    anchor_days,
+    extend,
+    fingerprint,
+    joined,
+    log_needed_from,
+    resume_point,
+    settled_before,
+)
+from server.habits.day_slices import days_of, pack, unpack
 from server.habits.model import HabitLog, HabitRules, Kind, Period, Schedule
 from server.habits.summary import read
 from server.habits.timeline import walk
@@ -102,6 +112,8 @@ def test_a_change_on_a_day_leaves_the_checkpoints_before_it_right(
     kept = [c for c in checkpoints if c.day < changed]
     for base in kept:
         _same_reads(rules, after, today, base)
+    # the days they keep are those of the new log's replay too (a read serves them in its place)
+    assert [c.days for c in kept] == [c.days for c in extend(rules, after, today, None)[:len(kept)]]
     # ...and the recompute carries on from the last one kept to what a replay of the new log gives.
     assert extend(rules, after, today, kept[-1] if kept else None) == extend(rules, after, today, None)[len(kept):]
 
@@ -193,3 +205,43 @@ def test_a_series_is_the_days_as_two_lists(history: tuple[HabitRules, HabitLog, 
     end = start + timedelta(days=length)
     days = reading.days(start, end)
     assert reading.series(start, end) == ([d.status for d in days], [d.quantity for d in days])
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories(), st.data())
+def test_reads_from_the_days_checkpoints_keep_equal_a_replay(history: tuple[HabitRules, HabitLog, date],
+                                                           data: st.DataObject) -> None:
+    """What queries.readings relies on for long windows: the walk resumes from the latest checkpoint,
+    with the log from there on only, and the days before come as the checkpoints kept them (stored
+    and read back), float for float what a replay from start_date gives."""
+    rules, log, today = history
+    checkpoints = [Checkpoint(c.day, c.strength, c.streak, c.longest, c.freezes, c.run, c.tally,
+                              pack(c.days) if c.days is not None and not isinstance(c.days, str) else None)
+                   for c in extend(rules, log, today, None)]
+    latest = resume_point(checkpoints, today)
+    if latest is None:
+        return
+    start = rules.start_date + timedelta(days=data.draw(st.integers(0, (latest.day - rules.start_date).days)))
+    slices = [days_of(c) for c in checkpoints if c.day <= latest.day]
+    stored = joined([d for d in slices if d is not None], start)
+    assert stored is not None and stored.first == start and stored.last == latest.day
+    reach = log_needed_from(rules, latest)
+    assert reach is not None
+    tail = HabitLog({d: q for d, q in log.quantities.items() if d >= reach},
+                    frozenset(d for d in log.skips if d >= reach))
+    resumed, replayed = read(rules, tail, today, latest, stored), read(rules, log, today)
+    end = today + timedelta(days=data.draw(st.integers(0, 3)))
+    assert resumed.days(start, end) == replayed.days(start, end)
+    assert resumed.series(start, end) == replayed.series(start, end)
+    assert resumed.strengths(start, today) == replayed.strengths(start, today)
+    assert resumed.summary() == replayed.summary()
+
+
+def test_kept_days_read_back_exactly() -> None:
+    rules = HabitRules(Kind.BUILD, Schedule(Period.DAILY), 2.0, date(2026, 1, 1), 0.0)
+    log = HabitLog({date(2026, 1, 1) + timedelta(days=d): float(d % 3) for d in range(40)},
+                   frozenset({date(2026, 1, 9)}))
+    [first, *_] = extend(rules, log, date(2026, 3, 10), None)
+    assert first.days is not None and not isinstance(first.days, str)
+    assert unpack(pack(first.days)) == first.days
+    assert len(first.days.statuses) == len(first.days.quantities) == len(first.days.strengths) == 31
