@@ -501,18 +501,24 @@ async def latest_checkpoints(habit_ids: Sequence[UUID]) -> dict[UUID, tuple[str,
 
 async def resume_checkpoints(habit_ids: Sequence[UUID], before: date) -> dict[UUID, list[tuple[str, Checkpoint]]]:
     """Each habit's latest checkpoint and its latest before `before` (the recompute continues its walk
-    from the one, strength from the other), in day order: one query, two rows a habit at most."""
+    from the one, strength from the other), in day order: one statement, two index probes a habit,
+    whatever the number of checkpoints."""
     found: dict[UUID, list[tuple[str, Checkpoint]]] = {hid: [] for hid in habit_ids}
     if not habit_ids:
         return found
-    ids = list(habit_ids)
-    rows = await K.raw(
-        f"SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint c WHERE habit IN {_in(ids)} AND ("
-        "day = (SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit) OR "
-        "day = (SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit AND l.day < {})) "
-        "ORDER BY habit, day", *ids, before)
-    for row in rows:
-        found[_uuid(row["habit"])].append(_checkpoint(row))
+    latest = f"SELECT * FROM (SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint WHERE habit = {{}} "
+    parts, args = [], []
+    for hid in habit_ids:
+        parts += [latest + "ORDER BY day DESC LIMIT 1) AS a", latest + "AND day < {} ORDER BY day DESC LIMIT 1) AS b"]
+        args += [hid, hid, before]
+    seen: set[tuple[UUID, date]] = set()
+    for row in await K.raw(" UNION ALL ".join(parts), *args):
+        hid, (digest, checkpoint) = _uuid(row["habit"]), _checkpoint(row)
+        if (hid, checkpoint.day) not in seen:  # the latest may be the latest before `before` too
+            seen.add((hid, checkpoint.day))
+            found[hid].append((digest, checkpoint))
+    for checkpoints in found.values():
+        checkpoints.sort(key=lambda c: c[1].day)
     return found
 
 
@@ -554,10 +560,48 @@ async def save_checkpoints(updates: Sequence[CheckpointUpdate]) -> int:
     return len(rows)
 
 
+# logs_since on PostgreSQL: one row per habit with its days, totals, skips and pauses from its bound
+# on as arrays (as _HABITS_WITH_LOGS_PG reads them), which asyncpg decodes far faster than a row a day.
+_LOGS_SINCE_PG = (
+    "SELECT b.habit, l.days, l.totals, k.skips, q.firsts, q.lasts "
+    "FROM unnest({}::uuid[], {}::date[]) AS b(habit, low) JOIN habit h ON h.id = b.habit "
+    "LEFT JOIN LATERAL (SELECT array_agg(g.day) AS days, array_agg(g.total) AS totals FROM "
+    "(SELECT c.day, SUM(c.quantity ORDER BY c.occurred_at, c.id) AS total FROM check_in c "
+    "WHERE c.habit = b.habit AND c.undone_at IS NULL AND c.day >= COALESCE(b.low, '-infinity'::date) "
+    "GROUP BY c.day) g) l ON true "
+    "LEFT JOIN LATERAL (SELECT array_agg(s.day) AS skips FROM habit_skip s "
+    "WHERE s.habit = b.habit AND s.day >= COALESCE(b.low, '-infinity'::date)) k ON true "
+    "LEFT JOIN LATERAL (SELECT array_agg(p.from_day) AS firsts, array_agg(p.to_day) AS lasts FROM pause p "
+    f"WHERE {_PAUSES_OF_HABIT} AND p.to_day >= COALESCE(b.low, '-infinity'::date)) q ON true"
+)
+
+
+async def _logs_since_pg(bounds: Mapping[UUID, date | None]) -> dict[UUID, HabitLog]:
+    ids = list(bounds)
+    rows = await H.raw(_LOGS_SINCE_PG, ids, [bounds[hid] for hid in ids])
+    horizon = _pause_horizon()
+    logs = {hid: HabitLog({}) for hid in ids}
+    for row in rows:
+        days, totals = row["days"] or (), row["totals"] or ()
+        pauses = zip(row["firsts"] or (), row["lasts"] or (), strict=True)
+        logs[_uuid(row["habit"])] = with_pauses(HabitLog(dict(zip(days, map(float, totals), strict=True)),
+                                                         frozenset(row["skips"] or ())), pauses, horizon)
+    return logs
+
+
 async def logs_since(bounds: Mapping[UUID, date | None]) -> dict[UUID, HabitLog]:
     """Each habit's per-day totals and skips from its bound on (None: all of them), as logs_for reads
     them, in one statement: a read continuing from a checkpoint needs only the days after it (and the
     few its windows reach back to), however long the history."""
+    if not bounds:
+        return {}
+    if DB.engine_type == "postgres":
+        return await _logs_since_pg(bounds)
+    return await logs_since_rows(bounds)
+
+
+async def logs_since_rows(bounds: Mapping[UUID, date | None]) -> dict[UUID, HabitLog]:
+    """logs_since as a row a day, on either engine (SQLite's way; the test of the PostgreSQL way)."""
     if not bounds:
         return {}
     groups: dict[date | None, list[UUID]] = defaultdict(list)

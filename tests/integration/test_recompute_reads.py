@@ -103,3 +103,34 @@ async def test_finish_clears_the_stale_mark_only_for_the_version_read_and_never_
     # a recompute of an up-to-date user (the same version again) keeps it so
     assert await progress.finish(uid, 2, NOW.date() + timedelta(days=1)) == 2
     assert await row() == (2, 2, False, NOW.date() + timedelta(days=1))
+
+
+async def test_logs_since_reads_what_logs_for_reads_from_each_bound_on() -> None:
+    """logs_since (an array per habit on PostgreSQL, a row a day on SQLite): each habit's days from its
+    bound on as logs_for has them, skips and pauses reaching into them included."""
+    rng = random.Random(7)
+    me = await _user()
+    mine = [await _habit(me, NOW - timedelta(days=50)), await _habit(me, NOW - timedelta(days=20), weekdays="1,3,5"),
+            await _habit(me, NOW - timedelta(days=40), archived=NOW - timedelta(days=5)),
+            await _habit(me, NOW - timedelta(days=3))]
+    for hid in mine[:3]:
+        await _history(me, hid, rng)
+    for linked, first, last in ((None, 12, 9), (mine[1:3], 30, 25), (mine[:1], 45, 41)):
+        pid = uuid4()
+        await tables.Pause(id=pid, owner=me, from_day=NOW.date() - timedelta(days=first),
+                           to_day=NOW.date() - timedelta(days=last), all_habits=linked is None, created_at=NOW).save()
+        for hid in linked or ():
+            await tables.PauseHabit(id=uuid4(), pause=pid, habit=hid).save()
+    bounds = {mine[0]: NOW.date() - timedelta(days=43), mine[1]: None, mine[2]: NOW.date() - timedelta(days=10),
+              mine[3]: NOW.date() - timedelta(days=1)}
+
+    got = await habits.logs_since(bounds)
+
+    assert got == await habits.logs_since_rows(bounds)
+    whole = await habits.logs_for(mine)
+    for hid, bound in bounds.items():
+        low = bound or date.min
+        assert {d: q for d, q in got[hid].quantities.items() if d >= low} == {
+            d: q for d, q in whole[hid].quantities.items() if d >= low}
+        assert {d for d in got[hid].skips if d >= low} == {d for d in whole[hid].skips if d >= low}
+    assert any(d < bounds[mine[0]] for d in got[mine[0]].skips)  # a pause reaching into the window: all its days

@@ -10,17 +10,21 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from server import clock
 from server.achievements.tables import AchievementAward
+from server.confidence.score import confidence_history
 from server.confidence.tables import ConfidenceDay
 from server.database import count_queries
-from server.habits import pause_service, service, tables
+from server.habits import pause_service, repository, service, tables
 from server.habits.model import Category, Kind, Period, Schedule
 from server.habits.records import HabitRecord
 from server.journal import service as journal
 from server.program.tables import StepUnlock
 from server.progress import repository as progress_repository
 from server.progress import service as progress
+from server.progress.derive import FROM_START, derive
 from server.progress.service import HISTORY_DAYS
 from tests import factories
 
@@ -132,3 +136,54 @@ async def test_a_recompute_costs_the_same_statements_for_three_years_as_for_thir
             await progress.recompute_user(me.id)
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+async def test_checkpoints_without_a_tally_or_under_other_rules_are_made_again_not_resumed_from() -> None:
+    # given two users alike, the first with checkpoints that cannot serve the recompute: stored before
+    # tallies were (NULL), and for one habit under other rules (another digest)
+    stale, scratch = await factories.user(), await factories.user()
+    today = stale.account.today(clock.now())
+    mine, theirs = await _seed(stale, today, 400, seed=9), await _seed(scratch, today, 400, seed=9)
+    await progress.recompute_user(stale.id)
+    K = tables.HabitCheckpoint
+    await K.update({K.tally: None}).where(K.habit.is_in([h.id for h in mine[1:]]))
+    await K.update({K.rules: "0" * 16}).where(K.habit == mine[0].id)
+    await _forget_results(stale.id)
+    read = await progress_repository.read_activity(stale.account, today, today - timedelta(days=HISTORY_DAYS - 1))
+    assert all(b.walk is None and b.strength is None for b in read.bases.values())
+    # when both recompute
+    await progress.recompute_user(stale.id)
+    await progress.recompute_user(scratch.id)
+    # then the first replayed: the same results, and its checkpoints made again, tallies and digests right
+    assert await _stored(stale.id, mine) == await _stored(scratch.id, theirs)
+
+
+async def test_a_change_committed_between_the_checkpoints_and_the_log_read_is_read_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    me = await factories.user()
+    today = me.account.today(clock.now())
+    habits = await _seed(me, today, 300, seed=11)
+    await progress.recompute_user(me.id)
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    back = today - timedelta(days=150)
+    real = repository.logs_since
+    changed: list[UUID] = []
+
+    async def change_first(bounds: Any) -> Any:
+        if not changed:  # commits after the checkpoints were read, before the log is
+            changed.append((await factories.check_in(me, habits[0].id, occurred_at=clock.now() - (today - back))).id)
+        return await real(bounds)
+
+    monkeypatch.setattr(repository, "logs_since", change_first)
+    read = await progress_repository.read_activity(me.account, today, first)
+    monkeypatch.undo()
+    # then that habit's checkpoints (voided by the change) are not resumed from: it is read whole
+    assert changed and read.bases[habits[0].id] == FROM_START
+    assert back in read.activity.habits[0].log.quantities
+    assert all(read.bases[h.id].walk is not None for h in habits[1:5])  # the others resume
+    # and what the recompute derives from that read is what a replay of everything now stored gives
+    whole = await progress_repository.load_activity(me.account, today)
+    carried, replayed = derive(read.activity, read.bases), derive(whole)
+    assert carried.facts == replayed.facts and carried.standings == replayed.standings
+    assert confidence_history(read.activity, HISTORY_DAYS, carried.strengths) == confidence_history(whole,
+                                                                                                    HISTORY_DAYS)
