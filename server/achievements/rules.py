@@ -7,13 +7,17 @@ Habits count whether archived or not: achievements are about what was achieved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import reduce
+from itertools import combinations
+from operator import and_
 from uuid import UUID
 
 from server.activity import Activity, HabitActivity
+from server.habits.days import week_start
 from server.habits.model import Category, DayStatus, Kind, Period, Schedule, StreakUnit
 from server.habits.tally import EMPTY, Tally, fold
 from server.habits.timeline import Timeline, walk
@@ -76,7 +80,8 @@ class HabitFacts:
     schedule: Schedule
     streak_unit: StreakUnit
     longest_streak: int  # INTERVAL BUILD habits: in DONE days (see habit_facts)
-    done_weeks: frozenset[date]  # Mondays of the calendar weeks with at least one DONE day
+    week_zero: date  # the Monday of start_date's week
+    weeks: int  # bit i: the calendar week starting week_zero + i weeks has a DONE day
     check_in_days: int  # days with some quantity logged
     reading_pages: float  # quantity logged through today when the unit is pages, else 0
     comeback: int  # COMEBACK holds for a streak of k iff k <= this (see server.habits.tally)
@@ -84,6 +89,12 @@ class HabitFacts:
     # walk resumed from a checkpoint): no rule reads them, so they take no part in comparisons.
     start: date = field(default=date.min, compare=False)
     statuses: tuple[DayStatus, ...] = field(default=(), compare=False)
+
+    @property
+    def done_weeks(self) -> frozenset[date]:
+        """The Mondays of the calendar weeks with at least one DONE day."""
+        return frozenset(self.week_zero + index * _ONE_WEEK for index in range(self.weeks.bit_length())
+                         if self.weeks >> index & 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +164,13 @@ def pages_read(facts: Facts, params: Mapping[str, int]) -> int:
 
 def friends_weeks(facts: Facts, params: Mapping[str, int]) -> int:
     """FRIENDS_WEEKS: the most consecutive calendar weeks (Monday first) with a done day on a FRIENDS habit."""
-    weeks = sorted(
-        set().union(*(h.done_weeks for h in facts.habits if h.category is Category.FRIENDS and h.kind is Kind.BUILD))
-    )
-    best = run = 0
-    for index, week in enumerate(weeks):
-        run = run + 1 if index > 0 and week - weeks[index - 1] == _ONE_WEEK else 1
-        best = max(best, run)
+    weeks = 0
+    for mask in _aligned([h for h in facts.habits if h.category is Category.FRIENDS and h.kind is Kind.BUILD]):
+        weeks |= mask
+    best = 0
+    while weeks:  # each round shortens every run of weeks by one: as many rounds as the longest run
+        weeks &= weeks >> 1
+        best += 1
     return best
 
 
@@ -170,12 +181,15 @@ def no_contact_days(facts: Facts, params: Mapping[str, int]) -> int:
 
 def balanced_week(facts: Facts, params: Mapping[str, int]) -> int:
     """BALANCED_WEEK: the most focus categories with a done day within one calendar week."""
-    covered: dict[date, set[Category]] = {}
-    for h in facts.habits:
-        if h.kind is Kind.BUILD and h.category in FOCUS_CATEGORIES:
-            for week in h.done_weeks:
-                covered.setdefault(week, set()).add(h.category)
-    return max((len(categories) for categories in covered.values()), default=0)
+    focus = [h for h in facts.habits if h.kind is Kind.BUILD and h.category in FOCUS_CATEGORIES]
+    covered: dict[Category, int] = {}
+    for habit, mask in zip(focus, _aligned(focus), strict=True):
+        covered[habit.category] = covered.get(habit.category, 0) | mask
+    masks = [mask for mask in covered.values() if mask]
+    for size in range(len(masks), 0, -1):
+        if any(reduce(and_, group) for group in combinations(masks, size)):
+            return size  # some week has a done day in `size` of the categories
+    return 0
 
 
 def comeback(facts: Facts, params: Mapping[str, int]) -> int:
@@ -224,8 +238,16 @@ def habit_facts(habit: HabitActivity, timeline: Timeline, tally: Tally) -> Habit
     if habit.category is Category.READING and habit.kind is Kind.BUILD and _unit(habit) in PAGE_UNITS:
         pages = tally.logged
     return HabitFacts(habit.category, habit.kind, rules.schedule, streak_unit, longest,
-                      tally.weeks(rules.start_date), tally.check_in_days, pages, tally.comeback_best,
+                      week_start(rules.start_date), tally.done_weeks, tally.check_in_days, pages, tally.comeback_best,
                       timeline.start, timeline.statuses)
+
+
+def _aligned(habits: Sequence[HabitFacts]) -> list[int]:
+    """The habits' week bits, each shifted to count from the earliest week_zero among them."""
+    if not habits:
+        return []
+    origin = min(h.week_zero for h in habits)
+    return [h.weeks << ((h.week_zero - origin).days // 7) for h in habits]
 
 
 def _unit(habit: HabitActivity) -> str | None:

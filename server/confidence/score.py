@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -130,9 +130,14 @@ class _Scorer:
 
     def __init__(self, activity: Activity, until: date,
                  strengths: Mapping[UUID, StrengthSeries] | None = None) -> None:
-        self._habits = [(habit, component_key(habit),
-                         _series_reader(habit, until) if strengths is None else strengths[habit.id].on)
-                        for habit in activity.habits]
+        # Per habit: its component, the ordinals of its first and last active days, and its strengths
+        # with the ordinal of the first of them (a day's strength is values[ordinal - base]).
+        self._habits: list[tuple[str, int, int, Sequence[float], int]] = []
+        for habit in activity.habits:
+            series = _series(habit, until) if strengths is None else strengths[habit.id]
+            last = habit.archived_on.toordinal() if habit.archived_on is not None else date.max.toordinal()
+            self._habits.append((component_key(habit), habit.rules.start_date.toordinal(), last, series.values,
+                                 series.first.toordinal()))
         starts = [habit.rules.start_date for habit in activity.habits]
         self._first_start = min(starts, default=None)
         self._journal = Counter(entry.day for entry in activity.journal)
@@ -140,9 +145,10 @@ class _Scorer:
 
     def result(self, day: date) -> ConfidenceResult:
         strengths: dict[str, list[float]] = {}
-        for habit, key, strength in self._habits:
-            if habit.active_on(day):
-                strengths.setdefault(key, []).append(strength(day))
+        ordinal = day.toordinal()
+        for key, first, last, scores, base in self._habits:
+            if first <= ordinal <= last:  # HabitActivity.active_on
+                strengths.setdefault(key, []).append(scores[ordinal - base])
         # fsum is exactly rounded, so the order of the habits cannot change the score.
         values = {key: math.fsum(group) / len(group) for key, group in strengths.items()}
         if self._reflecting(day):
@@ -159,15 +165,10 @@ class _Scorer:
         return sum(self._journal.get(day - timedelta(days=back), 0) for back in range(REFLECTION_WINDOW_DAYS))
 
 
-def _series_reader(habit: HabitActivity, until: date) -> Callable[[date], float]:
+def _series(habit: HabitActivity, until: date) -> StrengthSeries:
+    """The habit's strength on each day from start_date through `until`, from its whole history."""
     scores = [score for _, score in strength_series(habit.rules, habit.log, until)]
-    start = habit.rules.start_date
-
-    def strength(day: date) -> float:
-        # Only asked for days on which the habit is active: from start_date, within the series.
-        return scores[(day - start).days]
-
-    return strength
+    return StrengthSeries(habit.rules.start_date, scores)
 
 
 def _weight_units(base: Iterable[int]) -> list[int]:

@@ -23,8 +23,6 @@ from datetime import date, timedelta
 from server.habits.days import date_range, week_start
 from server.habits.model import DayStatus, HabitLog, HabitRules, Period
 
-_ONE_WEEK = timedelta(days=7)
-
 
 @dataclass(frozen=True, slots=True)
 class Tally:
@@ -36,17 +34,6 @@ class Tally:
     check_in_days: int = 0  # days with a positive quantity logged
     logged: float = 0.0  # the sum of those quantities, added in day order
     done_weeks: int = 0  # bit i: the calendar week starting week_start(start_date) + 7 i has a DONE day
-
-    def weeks(self, start: date) -> frozenset[date]:
-        """The Mondays of the weeks with a DONE day (`start`: the habit's start_date)."""
-        first, bits, found = week_start(start), self.done_weeks, []
-        index = 0
-        while bits:
-            if bits & 1:
-                found.append(first + index * _ONE_WEEK)
-            bits >>= 1
-            index += 1
-        return frozenset(found)
 
 
 EMPTY = Tally()

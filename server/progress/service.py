@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -54,8 +55,15 @@ class Outcome:
 
 
 def components_json(result: ConfidenceResult) -> str:
-    return json.dumps([{"key": c.key, "label": c.label, "weight": c.weight, "value": c.value}
-                       for c in result.components], sort_keys=True)
+    """The components as stored: the text json.dumps(..., sort_keys=True) gives for them, written out
+    here (a recompute serialises 90 days of them; tests/unit/test_recompute_equivalence.py compares)."""
+    return "[" + ", ".join(f"{_component_head(c.key, c.label)}{c.value!r}, \"weight\": {c.weight!r}}}"
+                           for c in result.components) + "]"
+
+
+@lru_cache(maxsize=64)
+def _component_head(key: str, label: str) -> str:
+    return f'{{"key": {json.dumps(key)}, "label": {json.dumps(label)}, "value": '
 
 
 def changed_days(history: Sequence[ConfidenceResult],

@@ -97,3 +97,12 @@ def test_changed_days_matches_the_old_comparison(activity: Activity, edits: list
 
     assert changed_days(history, stored) == _old_changed(
         history, {day: (score, json.loads(text)) for day, (score, text) in stored.items()})
+
+
+@settings(max_examples=100, deadline=None)
+@given(_ACTIVITIES)
+def test_components_json_is_the_text_json_dumps_gives(activity: Activity) -> None:
+    for r in confidence_history(activity, 30):
+        assert components_json(r) == json.dumps(
+            [{"key": c.key, "label": c.label, "weight": c.weight, "value": c.value} for c in r.components],
+            sort_keys=True)

@@ -14,7 +14,18 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from server.achievements import catalogue
-from server.achievements.rules import FIXED_TARGETS, PARAMS, Rule, RuleKind, evaluate, facts_of
+from server.achievements.rules import (
+    FIXED_TARGETS,
+    FOCUS_CATEGORIES,
+    PARAMS,
+    Facts,
+    Rule,
+    RuleKind,
+    balanced_week,
+    evaluate,
+    facts_of,
+    friends_weeks,
+)
 from server.activity import Activity, HabitActivity, JournalActivity
 from server.confidence.score import confidence_history
 from server.habits.checkpoints import Checkpoint, extend, log_needed_from
@@ -182,3 +193,36 @@ def test_comeback_from_the_tally_is_the_old_walk_over_every_status(habit: HabitA
     facts = facts_of(Activity(TODAY, TODAY, (habit,))).habits[0]
     assert (facts.comeback >= streak) == _old_rebuilt(timeline.statuses, habit.rules.start_date,
                                                       habit.rules.schedule, streak, TODAY)
+
+
+def _old_friends_weeks(facts: Facts) -> int:
+    """FRIENDS_WEEKS as the rule counted it over sets of Mondays before week bits."""
+    weeks = sorted(set().union(*(h.done_weeks for h in facts.habits
+                                 if h.category is Category.FRIENDS and h.kind is Kind.BUILD)))
+    best = run = 0
+    for index, week in enumerate(weeks):
+        run = run + 1 if index > 0 and week - weeks[index - 1] == timedelta(days=7) else 1
+        best = max(best, run)
+    return best
+
+
+def _old_balanced_week(facts: Facts) -> int:
+    covered: dict[date, set[Category]] = {}
+    for h in facts.habits:
+        if h.kind is Kind.BUILD and h.category in FOCUS_CATEGORIES:
+            for week in h.done_weeks:
+                covered.setdefault(week, set()).add(h.category)
+    return max((len(categories) for categories in covered.values()), default=0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(activities())
+def test_week_rules_on_week_bits_count_what_they_counted_on_sets_of_mondays(activity: Activity) -> None:
+    facts = facts_of(activity)
+    for habit, h in zip(activity.habits, facts.habits, strict=True):
+        timeline = walk(habit.rules, habit.log, activity.today)
+        first = timeline.start.toordinal()
+        assert h.done_weeks == {date.fromordinal(o - (o + 6) % 7) for o in (
+            first + i for i, status in enumerate(timeline.statuses) if status is DayStatus.DONE)}
+    assert friends_weeks(facts, {}) == _old_friends_weeks(facts)
+    assert balanced_week(facts, {}) == _old_balanced_week(facts)
