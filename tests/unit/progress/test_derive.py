@@ -128,7 +128,7 @@ def _same_answers(full: Activity, resumed: Activity, bases: Mapping[UUID, Bases]
         assert carried.checkpoints[habit.id] == extend(habit.rules, habit.log, full.today, walk_base)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(activities(), st.data())
 def test_a_recompute_from_any_checkpoints_reads_what_a_replay_reads(activity: Activity, data: st.DataObject) -> None:
     bases = {h.id: _pick(extend(h.rules, h.log, activity.today, None), activity.today, data) for h in activity.habits}
@@ -136,7 +136,7 @@ def test_a_recompute_from_any_checkpoints_reads_what_a_replay_reads(activity: Ac
     _same_answers(activity, resumed, bases)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(activities(), st.data())
 def test_after_a_back_dated_change_the_checkpoints_kept_give_a_replays_answers(
         activity: Activity, data: st.DataObject) -> None:
@@ -186,7 +186,7 @@ def _old_rebuilt(statuses: tuple[DayStatus, ...], start: date, schedule: Schedul
     return False
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(habits(), st.integers(1, 12))
 def test_comeback_from_the_tally_is_the_old_walk_over_every_status(habit: HabitActivity, streak: int) -> None:
     timeline = walk(habit.rules, habit.log, TODAY)
@@ -215,7 +215,7 @@ def _old_balanced_week(facts: Facts) -> int:
     return max((len(categories) for categories in covered.values()), default=0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(activities())
 def test_week_rules_on_week_bits_count_what_they_counted_on_sets_of_mondays(activity: Activity) -> None:
     facts = facts_of(activity)
