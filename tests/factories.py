@@ -15,10 +15,11 @@ through the API in the tests where signing up is the subject.
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from server.accounts import service as accounts
@@ -92,3 +93,22 @@ async def history(owner: User, habit_id: UUID, days: Iterable[date], *, quantity
         owner.viewer, [CheckInRow(habit_id, datetime.combine(day, time(12), tzinfo=UTC), quantity) for day in days],
         [SkipRow(habit_id, day) for day in skips], dry_run=False)
     assert report.committed, [o for o in report.rows + report.skips if o.status is RowStatus.REJECTED][:3]
+
+
+async def patchy_history(owner: User, habit: HabitRecord, today: date, rng: random.Random, *, longest_run: int,
+                         marks: str) -> None:
+    """From the habit's start to yesterday, runs (1 to `longest_run` days) of one mark drawn from `marks`:
+    done ("x"), nothing (".": a QUIT habit's slip) or skipped ("s"); logged by checkInsImport."""
+    done, skips = [], []
+    day = habit.start_date
+    while day < today:
+        run, mark = rng.randint(1, longest_run), rng.choice(marks)
+        for _ in range(run):
+            if mark == "x" or (habit.kind is Kind.QUIT and mark == "."):
+                done.append(day)
+            elif mark == "s":
+                skips.append(day)
+            day += timedelta(days=1)
+    await history(owner, habit.id, [d for d in done if d < today],
+                  quantity=2.0 if habit.kind is Kind.QUIT else habit.target_quantity,
+                  skips=[d for d in skips if d < today])

@@ -47,19 +47,7 @@ async def _long_history(me: factories.User, today: date, days: int = 420) -> lis
         habit = await service.create_habit(me.viewer, service.HabitInput(
             name=name, category=Category.WORKOUT, kind=kind, schedule=schedule, target_quantity=target,
             start_date=start, daily_limit=limit))
-        done, skips = [], []
-        day = start
-        while day < today:
-            run = rng.randint(1, 12)
-            mark = rng.choice("xx.s")
-            for _ in range(run):
-                if mark == "x" or (kind is Kind.QUIT and mark == "."):
-                    done.append(day)
-                elif mark == "s":
-                    skips.append(day)
-                day += timedelta(days=1)
-        await factories.history(me, habit.id, [d for d in done if d < today], quantity=2.0 if kind is Kind.QUIT
-                                else target, skips=[d for d in skips if d < today])
+        await factories.patchy_history(me, habit, today, rng, longest_run=12, marks="xx.s")
         made.append(habit)
     return made
 

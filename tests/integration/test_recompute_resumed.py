@@ -49,19 +49,7 @@ async def _seed(me: factories.User, today: date, days: int, seed: int) -> list[H
         habit = await service.create_habit(me.viewer, service.HabitInput(
             name=name, category=category, kind=kind, schedule=schedule, target_quantity=target, unit=unit,
             start_date=start, daily_limit=limit))
-        done, skips = [], []
-        day = start
-        while day < today:
-            run = rng.randint(1, 25)
-            mark = rng.choice("xxx.s")
-            for _ in range(run):
-                if mark == "x" or (kind is Kind.QUIT and mark == "."):
-                    done.append(day)
-                elif mark == "s":
-                    skips.append(day)
-                day += timedelta(days=1)
-        await factories.history(me, habit.id, [d for d in done if d < today],
-                                quantity=2.0 if kind is Kind.QUIT else target, skips=[d for d in skips if d < today])
+        await factories.patchy_history(me, habit, today, rng, longest_run=25, marks="xxx.s")
         made.append(habit)
     await journal.create_entry(me.viewer, "a first entry", None, None)
     return made
