@@ -465,7 +465,9 @@ def _checkpoint(row: dict[str, Any]) -> tuple[str, Checkpoint]:
                                     row.get("days"))  # unpacked only if a read needs them (day_slices)
 
 
-_CHECKPOINT_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run, tally, days"
+# What the walk resumes from; reads of long windows take the kept days too (the recompute never does).
+_WALK_COLUMNS = "habit, day, rules, strength, streak, longest, freezes, run, tally"
+_CHECKPOINT_COLUMNS = _WALK_COLUMNS + ", days"
 
 
 async def checkpoints_between(habit_ids: Sequence[UUID], low: date,
@@ -488,17 +490,6 @@ async def checkpoint_epochs(owner: UUID) -> dict[UUID, int]:
     return {r["id"]: r["checkpoint_epoch"] for r in rows}
 
 
-async def latest_checkpoints(habit_ids: Sequence[UUID]) -> dict[UUID, tuple[str, Checkpoint]]:
-    """Each habit's latest checkpoint, where it has one: one query."""
-    if not habit_ids:
-        return {}
-    ids = list(habit_ids)
-    rows = await K.raw(
-        f"SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint c WHERE habit IN {_in(ids)} AND day = "
-        "(SELECT MAX(day) FROM habit_checkpoint l WHERE l.habit = c.habit)", *ids)
-    return {_uuid(row["habit"]): _checkpoint(row) for row in rows}
-
-
 async def resume_checkpoints(habit_ids: Sequence[UUID], before: date) -> dict[UUID, list[tuple[str, Checkpoint]]]:
     """Each habit's latest checkpoint and its latest before `before` (the recompute continues its walk
     from the one, strength from the other), in day order: one statement, two index probes a habit,
@@ -506,7 +497,7 @@ async def resume_checkpoints(habit_ids: Sequence[UUID], before: date) -> dict[UU
     found: dict[UUID, list[tuple[str, Checkpoint]]] = {hid: [] for hid in habit_ids}
     if not habit_ids:
         return found
-    latest = f"SELECT * FROM (SELECT {_CHECKPOINT_COLUMNS} FROM habit_checkpoint WHERE habit = {{}} "
+    latest = f"SELECT * FROM (SELECT {_WALK_COLUMNS} FROM habit_checkpoint WHERE habit = {{}} "
     parts, args = [], []
     for hid in habit_ids:
         parts += [latest + "ORDER BY day DESC LIMIT 1) AS a", latest + "AND day < {} ORDER BY day DESC LIMIT 1) AS b"]
