@@ -427,6 +427,7 @@ def import_(url: str | None, as_json: bool, file: str, loop: bool, dry_run: bool
     _out(as_json, total, f"{verb} {_count(total['habitsCreated'], 'habit')}, "
                          f"{_count(total['checkInsCreated'], 'check-in')}, {_count(total['skipsCreated'], 'skip')}, "
                          f"{_count(total['pausesCreated'], 'pause')}, "
+                         f"{_count(total['remindersCreated'], 'reminder')}, "
                          f"{_count(total['journalEntriesCreated'], 'journal entry', 'journal entries')}; "
                          f"{total['unchanged']} already there.")
 

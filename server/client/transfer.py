@@ -16,15 +16,17 @@ PART_BYTES = 600_000
 
 ACCOUNT_IMPORT = """mutation($input: AccountImportInput!) { accountImport(input: $input) {
   __typename ... on Error { code message } ... on InvalidInputError { field }
-  ... on AccountImportReport { dryRun habitsCreated checkInsCreated skipsCreated pausesCreated journalEntriesCreated
-    achievementsRestored stepsRestored unchanged profileApplied } } }"""
-_COUNTS = ("habitsCreated", "checkInsCreated", "skipsCreated", "pausesCreated", "journalEntriesCreated",
-           "achievementsRestored", "stepsRestored", "unchanged")
+  ... on AccountImportReport { dryRun habitsCreated checkInsCreated skipsCreated pausesCreated remindersCreated
+    journalEntriesCreated achievementsRestored stepsRestored unchanged profileApplied } } }"""
+_COUNTS = ("habitsCreated", "checkInsCreated", "skipsCreated", "pausesCreated", "remindersCreated",
+           "journalEntriesCreated", "achievementsRestored", "stepsRestored", "unchanged")
 
 
 def split_export(document: dict[str, Any], part_bytes: int = PART_BYTES) -> list[dict[str, Any]]:
     """The export as documents of about `part_bytes` each; every part carries all habits and the profile."""
-    lists = ("checkIns", "skips", "pauses", "journalEntries", "achievements")
+    # Reminders are split like the rest (every part carries all habits, so each finds its own), else
+    # each part after the first would count them again as already there.
+    lists = ("checkIns", "skips", "pauses", "reminders", "journalEntries", "achievements")
     base = {k: v for k, v in document.items() if k not in lists}
     if len(json.dumps(document)) <= part_bytes:
         return [document]

@@ -114,6 +114,8 @@ class AccountImportReport:
     check_ins_created: int = strawberry.field(description="Check-ins created.")
     skips_created: int = strawberry.field(description="Skipped days created.")
     pauses_created: int = strawberry.field(description="Pauses restored (in a dry run: that would be).")
+    reminders_created: int = strawberry.field(description="Reminders restored on their habits, due in your "
+                                                          "profile (in a dry run: that would be).")
     journal_entries_created: int = strawberry.field(description="Journal entries created.")
     achievements_restored: int = strawberry.field(description="Achievements restored, with their dates.")
     steps_restored: int = strawberry.field(description="Program steps restored as unlocked.")
@@ -164,7 +166,7 @@ class PortabilityMutation:
         r = await restore.restore_account(viewer, input.data, input.dry_run, input.apply_profile)
         return AccountImportReport(
             dry_run=r.dry_run, habits_created=r.habits_created, check_ins_created=r.check_ins_created,
-            skips_created=r.skips_created, pauses_created=r.pauses_created,
+            skips_created=r.skips_created, pauses_created=r.pauses_created, reminders_created=r.reminders_created,
             journal_entries_created=r.journal_entries_created, achievements_restored=r.achievements_restored,
             steps_restored=r.steps_restored,
             unchanged=r.unchanged, profile_applied=r.profile_applied)

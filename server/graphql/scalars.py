@@ -60,8 +60,9 @@ SCALARS: dict[object, ScalarDefinition] = {
     datetime: DATETIME,
     AccountExport: strawberry.scalar(
         name="AccountExport",
-        description='Everything you own as one JSON document: {"format": "comeback-export", "version": 2, '
-                    '"profile", "habits", "checkIns", "skips", "journalEntries", "achievements", "program"}. '
-                    "accountImport reads it back.",
+        description='Everything you own as one JSON document: {"format": "comeback-export", "version": 4, '
+                    '"profile", "habits", "checkIns", "skips", "pauses", "reminders", "journalEntries", '
+                    '"achievements", "program"}. accountImport reads it back. Web Push subscriptions and '
+                    "webhooks are not in it: set them up again where you restore it.",
         serialize=lambda value: value, parse_value=lambda value: value),
 }

@@ -1,4 +1,10 @@
-"""The account export document (format "comeback-export", version 3): its shape, writing and checking.
+"""The account export document (format "comeback-export", version 4): its shape, writing and checking.
+
+Version 4 adds `reminders` (each with its habit's id in the document, its local "HH:MM", its own weekdays or
+null for the habit's days, and its switch), judged by the rules reminderSet applies. An older server must
+refuse it rather than restore the habits without their reminders. Left out on purpose: Web Push
+subscriptions (one browser's endpoint and keys, meaningless anywhere else) and webhooks (their signing
+secret never leaves the server); a user sets those up again where they move.
 
 Version 3 (issue 15) adds `pauses` (a break's days, for some habits or all: `habitIds: null`) and each
 habit's `position`; an older server must refuse it rather than restore the history without its breaks.
@@ -46,10 +52,11 @@ from server.habits.service import (
     UNIT_MAX,
 )
 from server.journal.service import BODY_MAX, PROMPT_MAX
+from server.reminders.timing import parse_time, weekdays_problem
 
 FORMAT = "comeback-export"
-VERSION: Literal[3] = 3
-READS = (1, 2, 3)
+VERSION: Literal[4] = 4
+READS = (1, 2, 3, 4)
 EARLIEST_DAY = date(1970, 1, 1)
 
 
@@ -201,6 +208,31 @@ class PauseV1(_Model):
         return self
 
 
+class ReminderV1(_Model):
+    """Version 4: a reminder of one of the document's habits, checked as reminderSet checks one."""
+
+    id: UUID
+    habit_id: UUID
+    time: str
+    weekdays: list[int] | None = None  # None: the habit's scheduled days, whatever they become
+    enabled: bool = True
+    created_at: Instant | None = None  # keeps a habit's reminders in their order
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        parse_time(value)  # its ValueError names the expected form
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[int] | None) -> list[int] | None:
+        problem = None if value is None else weekdays_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return None if value is None else sorted(value)
+
+
 class JournalEntryV1(_Model):
     id: UUID
     prompt: str | None = Field(default=None, max_length=PROMPT_MAX)
@@ -221,13 +253,14 @@ class ProgramV1(_Model):
 
 class ExportV1(_Model):
     format: Literal["comeback-export"]
-    version: Literal[1, 2, 3]
+    version: Literal[1, 2, 3, 4]
     exported_at: Instant | None = None
     profile: ProfileV1 = Field(default_factory=ProfileV1)
     habits: list[HabitV1] = Field(default_factory=list)
     check_ins: list[CheckInV1] = Field(default_factory=list)
     skips: list[SkipV1] = Field(default_factory=list)
     pauses: list[PauseV1] = Field(default_factory=list)
+    reminders: list[ReminderV1] = Field(default_factory=list)
     journal_entries: list[JournalEntryV1] = Field(default_factory=list)
     achievements: list[AwardV1] = Field(default_factory=list)
     program: ProgramV1 = Field(default_factory=ProgramV1)
@@ -235,7 +268,7 @@ class ExportV1(_Model):
     @model_validator(mode="after")
     def _references(self) -> ExportV1:
         for name, ids in (("habits", [h.id for h in self.habits]), ("checkIns", [c.id for c in self.check_ins]),
-                          ("pauses", [p.id for p in self.pauses]),
+                          ("pauses", [p.id for p in self.pauses]), ("reminders", [r.id for r in self.reminders]),
                           ("journalEntries", [e.id for e in self.journal_entries])):
             if len(set(ids)) != len(ids):
                 raise ValueError(f"{name}: an id appears twice")
@@ -253,6 +286,9 @@ class ExportV1(_Model):
         for index, pause in enumerate(self.pauses):
             if any(h not in starts for h in pause.habit_ids or ()):
                 raise ValueError(f"pauses[{index}].habitIds: no habit with this id in the export")
+        for index, reminder in enumerate(self.reminders):
+            if reminder.habit_id not in starts:
+                raise ValueError(f"reminders[{index}].habitId: no habit with this id in the export")
         return self
 
 

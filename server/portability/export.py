@@ -26,11 +26,14 @@ from server.portability.document import (
     PauseV1,
     ProfileV1,
     ProgramV1,
+    ReminderV1,
     ScheduleV1,
     SkipV1,
     dump,
 )
 from server.program import repository as program
+from server.reminders.records import ReminderRecord
+from server.reminders.timing import format_time
 
 CSV_COLUMNS = ("habit_id", "habit_name", "day", "occurred_at", "quantity", "note", "source")
 CSV_PAGE = 1000
@@ -59,6 +62,11 @@ def _pause(p: PauseRecord) -> PauseV1:
                                    "from": p.start, "to": p.end, "reason": p.reason, "createdAt": p.created_at})
 
 
+def _reminder(r: ReminderRecord, created_at: datetime) -> ReminderV1:
+    return ReminderV1(id=r.id, habit_id=r.habit_id, time=format_time(r.time),
+                      weekdays=list(r.weekdays) or None, enabled=r.enabled, created_at=created_at)
+
+
 def _entry(e: JournalRecord) -> JournalEntryV1:
     return JournalEntryV1(id=e.id, prompt=e.prompt, body=e.body, step_key=e.step_key, day=e.day,
                           created_at=e.created_at)
@@ -71,6 +79,7 @@ async def export_account(viewer: Viewer) -> dict[str, Any]:
     check_ins = await repository.check_ins_of(account.id)
     skips = await repository.skips_of(account.id)
     pauses = await habit_repository.pauses_of(account.id)
+    reminders = await repository.reminders_of(account.id)
     journal = await repository.journal_of(account.id)
     awards = await achievements.awarded(account.id)
     unlocks = await program.unlocked(account.id)
@@ -83,6 +92,8 @@ async def export_account(viewer: Viewer) -> dict[str, Any]:
         check_ins=[_check_in(c) for c in check_ins],
         skips=[SkipV1(habit_id=h, day=d, created_at=at) for h, d, at in skips],
         pauses=[_pause(p) for p in reversed(pauses)],  # oldest first, like every list of the document
+        # Web Push subscriptions and webhooks stay behind on purpose (see server.portability.document).
+        reminders=[_reminder(r, at) for r, at in reminders],
         journal_entries=[_entry(e) for e in journal],
         achievements=[AwardV1(key=k, unlocked_at=at) for k, at in sorted(awards.items(), key=lambda i: i[1])],
         program=ProgramV1(unlocked_steps=[AwardV1(key=k, unlocked_at=at)

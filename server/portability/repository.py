@@ -21,11 +21,15 @@ from server.habits.repository import next_position
 from server.journal import tables as journal
 from server.journal.model import JournalRecord
 from server.program import tables as program
+from server.reminders import tables as reminders
+from server.reminders.records import ReminderRecord
+from server.reminders.repository import _reminder as reminder_record
 
 H = habits.Habit
 C = habits.CheckIn
 S = habits.HabitSkip
 J = journal.JournalEntry
+R = reminders.Reminder
 
 # Both engines cap the parameters of one statement (SQLite 32766, asyncpg 32767): with at most
 # 11 columns a row, 1000 rows a statement stays well below either.
@@ -62,6 +66,12 @@ async def journal_of(owner: UUID) -> list[JournalRecord]:
     rows = await J.select().where(J.owner == owner).order_by(J.created_at).order_by(J.id)
     return [JournalRecord(r["id"], r["owner"], r["prompt"], r["body"], r["step_key"], r["day"], r["created_at"])
             for r in rows]
+
+
+async def reminders_of(owner: UUID) -> list[tuple[ReminderRecord, datetime]]:
+    """Every reminder with when it was made, in the order they were made (a habit lists them so)."""
+    rows = await R.select().where(R.owner == owner).order_by(R.created_at).order_by(R.id)
+    return [(reminder_record(r), r["created_at"]) for r in rows]
 
 
 async def notes_of(owner: UUID) -> list[tuple[UUID, date, str]]:
@@ -148,6 +158,10 @@ async def insert_pauses(pauses: Sequence[tuple[dict[str, Any], Sequence[UUID] | 
     await _insert(habits.Pause, [row for row, _ in pauses])
     await _insert(habits.PauseHabit, [{"id": uuid4(), "pause": row["id"], "habit": habit}
                                       for row, linked in pauses for habit in linked or ()])
+
+
+async def insert_reminders(rows: Sequence[dict[str, Any]]) -> None:
+    await _insert(R, rows)
 
 
 async def insert_journal_entries(rows: Sequence[dict[str, Any]]) -> None:

@@ -7,6 +7,12 @@ their instant, quantity, note, source and undo; so streaks and strengths come ou
 
 Achievements and program steps are not taken on the document's word: only those the restored
 history earns here are kept (with their exported dates); the background recompute derives the rest.
+
+A restore adds to the account and never replaces: the account's own habits, reminders and the rest stay as
+they are, and so do objects an earlier restore of the same export created. Reminders (version 4) come
+with their habits, within reminderSet's limit of REMINDERS_PER_HABIT a habit (the account's own reminders
+of a habit count); their next firing is computed here, in the profile the account has after the restore,
+as reminderSet computes it, and never for a day whose time had already come (see restored_firing).
 """
 
 from __future__ import annotations
@@ -33,11 +39,17 @@ from server.habits.repository import schedule_columns
 from server.habits.service import ensure_room
 from server.journal import tables as journal_tables
 from server.portability import repository
-from server.portability.document import CheckInV1, ExportV1, HabitV1, parse
+from server.portability.document import CheckInV1, ExportV1, HabitV1, ReminderV1, parse
 from server.program import repository as program
 from server.program.service import find_step, get_program
 from server.progress import repository as progress
 from server.progress.earned import earned
+from server.reminders import repository as reminder_repository
+from server.reminders import service as reminder_service
+from server.reminders import tables as reminder_tables
+from server.reminders.records import ReminderRecord
+from server.reminders.service import REMINDERS_PER_HABIT
+from server.reminders.timing import parse_time
 
 _NAMESPACE = UUID("5f2d9a4e-8c1b-4e57-9d0a-6b3c2e1f7a90")
 _SOURCES = {s.value for s in Source}
@@ -64,6 +76,7 @@ class RestoreReport:
     check_ins_created: int
     skips_created: int
     pauses_created: int
+    reminders_created: int
     journal_entries_created: int
     achievements_restored: int
     steps_restored: int
@@ -78,6 +91,7 @@ class _Writes:
     skips: list[dict[str, Any]]
     # (pause row, its habits' ids here, or None for every habit)
     pauses: list[tuple[dict[str, Any], list[UUID] | None]]
+    reminders: list[dict[str, Any]]  # without their next firing: that needs the profile after the restore
     journal: list[dict[str, Any]]
     awards: list[tuple[str, datetime]]
     unlocks: list[tuple[str, int, datetime]]
@@ -122,6 +136,7 @@ async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) 
         await repository.insert_journal_entries(writes.journal)
         if writes.profile:
             await accounts.update_profile(owner, writes.profile)
+        await _insert_reminders(owner, writes)
         awards, unlocks = await _earned_here(viewer, writes)
         awarded = await repository.restore_awards(owner, awards)
         unlocked = await repository.restore_unlocks(owner, unlocks)
@@ -152,7 +167,7 @@ async def _earned_here(viewer: Viewer, writes: _Writes) -> tuple[list[tuple[str,
 def _report(dry_run: bool, writes: _Writes, awarded: int | None, unlocked: int | None) -> RestoreReport:
     return RestoreReport(
         dry_run=dry_run, habits_created=len(writes.habits), check_ins_created=len(writes.check_ins),
-        skips_created=len(writes.skips), pauses_created=len(writes.pauses),
+        skips_created=len(writes.skips), pauses_created=len(writes.pauses), reminders_created=len(writes.reminders),
         journal_entries_created=len(writes.journal),
         achievements_restored=len(writes.awards) if dry_run else awarded or 0,
         steps_restored=len(writes.unlocks) if dry_run else unlocked or 0,
@@ -204,6 +219,9 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
                         "created_at": _utc(p.created_at or clock.now())},
                        None if p.habit_ids is None else list(dict.fromkeys(targets[h] for h in p.habit_ids))))
 
+    reminders = await _reminder_rows(owner, document, targets)
+    unchanged += len(document.reminders) - len(reminders)
+
     journal = []
     for e in document.journal_entries:
         target, exists = entry_ids[e.id]
@@ -222,7 +240,7 @@ async def _plan(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) -> 
         if step is not None and u.key not in held_steps:
             unlocks.append((u.key, step.version, _utc(u.unlocked_at)))
     changed = {k: v for k, v in profile.items() if getattr(viewer.account, k) != v}
-    return _Writes(habits, check_ins, skips, pauses, journal, awards, unlocks, unchanged, changed)
+    return _Writes(habits, check_ins, skips, pauses, reminders, journal, awards, unlocks, unchanged, changed)
 
 
 async def _targets(owner: UUID, kind: str, exported: Sequence[UUID], table: Any) -> dict[UUID, tuple[UUID, bool]]:
@@ -234,6 +252,49 @@ async def _targets(owner: UUID, kind: str, exported: Sequence[UUID], table: Any)
     derived = {e: restored_id(owner, kind, e) for e in exported}
     owned = await repository.owned_ids(table, owner, [*exported, *derived.values()])
     return {e: (e, True) if e in owned else (derived[e], derived[e] in owned) for e in exported}
+
+
+async def _reminder_rows(owner: UUID, document: ExportV1, habits: dict[UUID, UUID]) -> list[dict[str, Any]]:
+    """The document's reminders this account lacks, on the habits restored here; refused (OUT_OF_RANGE, as
+    reminderSet refuses a sixth) when a habit would hold more than REMINDERS_PER_HABIT, its own counted."""
+    ids = await _targets(owner, "reminder", [r.id for r in document.reminders], reminder_tables.Reminder)
+    new: list[tuple[int, UUID, ReminderV1]] = [(index, ids[r.id][0], r) for index, r in enumerate(document.reminders)
+                                              if not ids[r.id][1]]
+    held = await reminder_repository.for_habits(list({habits[r.habit_id] for _, _, r in new}))
+    counts = {habit: len(items) for habit, items in held.items()}
+    rows = []
+    for index, target, r in new:
+        habit = habits[r.habit_id]
+        counts[habit] = counts.get(habit, 0) + 1
+        if counts[habit] > REMINDERS_PER_HABIT:
+            raise DomainError(ErrorCode.OUT_OF_RANGE, f"reminders[{index}]: a habit has at most {REMINDERS_PER_HABIT} "
+                                                      "reminders; this export would go past it", "data")
+        rows.append({"id": target, "owner": owner, "habit": habit, "time": r.time,
+                     "weekdays": reminder_repository.weekdays_text(r.weekdays or ()), "enabled": r.enabled,
+                     "created_at": _utc(r.created_at or clock.now())})
+    return rows
+
+
+async def _insert_reminders(owner: UUID, writes: _Writes) -> None:
+    """The new reminders, due in the profile the account has now; when the restore changed its time zone or
+    day start, the account's own reminders move with it, as after profileUpdate."""
+    rezoned = bool({"timezone", "day_start_hour"} & writes.profile.keys())
+    if not writes.reminders and not rezoned:
+        return
+    account = await accounts.get_account(owner)
+    assert account is not None
+    now = clock.now()
+    if rezoned:
+        await reminder_service.reschedule_owner(account, now)
+    rows = []
+    for row in writes.reminders:
+        draft = ReminderRecord(row["id"], owner, row["habit"], parse_time(row["time"]),
+                               tuple(int(d) for d in row["weekdays"].split(",") if d), row["enabled"], None, None,
+                               None)
+        nxt, handled = reminder_service.restored_firing(draft, account, now)
+        rows.append({**row, "next_due_at": nxt.at if nxt else None, "next_due_day": nxt.day if nxt else None,
+                     "fired_day": handled})
+    await repository.insert_reminders(rows)
 
 
 def _habit_columns(owner: UUID, target: UUID, h: HabitV1) -> dict[str, Any]:

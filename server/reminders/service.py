@@ -23,7 +23,15 @@ from server.habits.records import HabitRecord
 from server.reminders import push, repository
 from server.reminders.due import habit_open_on
 from server.reminders.records import PushSubscriptionRecord, ReminderRecord
-from server.reminders.timing import ALL_WEEKDAYS, Occurrence, between, next_due, parse_time
+from server.reminders.timing import (
+    ALL_WEEKDAYS,
+    Occurrence,
+    between,
+    last_passed_day,
+    next_due,
+    parse_time,
+    weekdays_problem,
+)
 from server.settings import get_settings
 
 REMINDERS_PER_HABIT = 5
@@ -50,13 +58,21 @@ def next_firing(reminder: ReminderRecord, account: Account, after: datetime,
                     after_day)
 
 
+def restored_firing(reminder: ReminderRecord, account: Account, now: datetime) -> tuple[Occurrence | None, date]:
+    """A reminder restored from an export at `now`: its next firing, and the day to record as last fired.
+
+    It was running on the server it was exported from, so every habit day whose time had come at `now` counts
+    as handled there: a later move west (or a day start change) never reaches back to fire one of them here."""
+    handled = last_passed_day(reminder.time, account.zone, account.day_start_hour, now)
+    return next_firing(reminder, account, now, handled), handled
+
+
 def _weekdays(weekdays: Sequence[int] | None) -> tuple[int, ...]:
     if weekdays is None:
         return ()
-    if not weekdays:
-        raise invalid("weekdays", "give at least one weekday, or leave weekdays out for the habit's days")
-    if any(not 1 <= d <= 7 for d in weekdays) or len(set(weekdays)) != len(weekdays):
-        raise invalid("weekdays", "weekdays are distinct ISO weekdays from 1 (Monday) to 7 (Sunday)")
+    problem = weekdays_problem(weekdays)
+    if problem is not None:
+        raise invalid("weekdays", problem)
     return tuple(sorted(weekdays))
 
 

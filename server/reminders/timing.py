@@ -41,6 +41,15 @@ def parse_time(text: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+def weekdays_problem(weekdays: Collection[int]) -> str | None:
+    """What is wrong with a reminder's own weekdays (None: nothing): distinct ISO weekdays, at least one."""
+    if not weekdays:
+        return "give at least one weekday, or leave weekdays out for the habit's days"
+    if not set(weekdays) <= ALL_WEEKDAYS or len(set(weekdays)) != len(weekdays):
+        return "weekdays are distinct ISO weekdays from 1 (Monday) to 7 (Sunday)"
+    return None
+
+
 def format_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
@@ -82,3 +91,8 @@ def between(at: time, weekdays: Collection[int], tz: ZoneInfo, day_start_hour: i
             return found
         found.append(nxt)
         after, after_day = nxt.at, nxt.day
+
+
+def last_passed_day(at: time, tz: ZoneInfo, day_start_hour: int, now: datetime) -> date:
+    """The latest habit day whose time `at` had come by `now` (the time of every earlier day had come too)."""
+    return next_due(at, ALL_WEEKDAYS, tz, day_start_hour, now).day - _ONE_DAY

@@ -156,6 +156,7 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     await api.create_habit(name="Walk", startDate=(today - timedelta(days=5)).isoformat())
     for n in (3, 2, 1):
         await cli("log", "Walk", "--at", (today - timedelta(days=n)).isoformat())
+    await cli("remind", "Walk", "07:30", "--days", "mon,fri")
     exported = await cli("export", "-o", str(tmp_path / "backup.json"))
     csv_out = await cli("export", "--csv")
     before = await cli.json("habits")
@@ -167,14 +168,16 @@ async def test_export_and_import_through_the_cli(api: GraphQLApi, cli: Cli, tmp_
     restored = await cli("import", str(tmp_path / "backup.json"), **second)
     again = await cli.json("import", str(tmp_path / "backup.json"), **second)
     after = await cli.json("habits", **second)
+    reminders = (await api.data("{ habits { reminders { time weekdays enabled } } }"))["habits"][0]["reminders"]
     not_json = await cli("import", str(cli.env["COMEBACK_CONFIG"]) + ".missing", **second)
     assert exported.output == f"Exported 1 habit and 3 check-ins to {tmp_path / 'backup.json'}\n"
     assert csv_out.output.splitlines()[0] == "habit_id,habit_name,day,occurred_at,quantity,note,source"
     assert len(csv_out.output.splitlines()) == 4
     assert (dry["dryRun"], dry["checkInsCreated"]) == (True, 3)
-    assert restored.output == ("Created 1 habit, 3 check-ins, 0 skips, 0 pauses, 0 journal entries; "
+    assert restored.output == ("Created 1 habit, 3 check-ins, 0 skips, 0 pauses, 1 reminder, 0 journal entries; "
                                "0 already there.\n")
-    assert (again["checkInsCreated"], again["unchanged"]) == (0, 4)
+    assert (again["checkInsCreated"], again["remindersCreated"], again["unchanged"]) == (0, 0, 5)
+    assert reminders == [{"time": "07:30", "weekdays": [1, 5], "enabled": True}]
     strip = [{k: v for k, v in h.items() if k != "id"} for h in before]
     assert [{k: v for k, v in h.items() if k != "id"} for h in after] == strip
     assert not_json.exit_code == 1

@@ -81,6 +81,7 @@ def test_log_a_week_replay_export_and_restore_elsewhere_with_identical_numbers(
     assert (read["currentStreak"], read["longestStreak"]) == (2, 2)  # 12 pages (short of 20) on every third day
     assert walk["strength"] > 0 and read["strength"] > 0
     assert (tmp_path / "restore.txt").read_text() == (
-        f"Created 2 habits, {2 * WEEK - 1} check-ins, 1 skip, 0 pauses, 0 journal entries; 0 already there.\n")
+        f"Created 2 habits, {2 * WEEK - 1} check-ins, 1 skip, 0 pauses, 0 reminders, 0 journal entries; "
+        "0 already there.\n")
     assert (again["habitsCreated"], again["checkInsCreated"], again["unchanged"]) == (0, 0, 2 + 2 * WEEK - 1 + 1)
     assert run.stdout.splitlines()[0].endswith("1 of 2 habits done today")  # today's Read is 12 of 20 pages

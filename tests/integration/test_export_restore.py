@@ -6,6 +6,7 @@ import asyncio
 import contextvars
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -15,6 +16,7 @@ import pytest
 from server import clock
 from server.habits import tables
 from server.progress import service as progress
+from server.reminders import tables as reminders
 from tests import factories
 from tests.integration.api import ERROR, Api
 
@@ -22,15 +24,19 @@ NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 EXPORT = "{ export }"
 RESTORE = f"""mutation($input: AccountImportInput!) {{ accountImport(input: $input) {{ {ERROR}
   ... on InvalidInputError {{ field }}
-  ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated pausesCreated journalEntriesCreated
-    achievementsRestored stepsRestored unchanged profileApplied }} }} }}"""
+  ... on AccountImportReport {{ dryRun habitsCreated checkInsCreated skipsCreated pausesCreated remindersCreated
+    journalEntriesCreated achievementsRestored stepsRestored unchanged profileApplied }} }} }}"""
 SUMMARY = """query($f: Date!, $t: Date!) { me { timezone dayStartHour } habits(includeArchived: true) {
   name kind schedule { period weekdays timesPerWeek times days total } targetQuantity unit startDate archived
   dailyLimit description question color
   currentStreak longestStreak streakUnit strength doneToday freezesHeld
+  reminders { time weekdays enabled nextDueAt }
   days(from: $f, to: $t) { date quantity status } } }"""
 SKIP = "mutation($h: ID!, $d: Date!) { habitSkip(habitId: $h, day: $d) { __typename } }"
 UNDO = "mutation($id: ID!) { checkInUndo(id: $id) { __typename } }"
+REMIND = f"""mutation($h: ID!, $input: ReminderInput!) {{ reminderSet(habitId: $h, input: $input) {{ {ERROR}
+  ... on Reminder {{ id }} }} }}"""
+REMINDERS = "{ habits(includeArchived: true) { id name reminders { time weekdays enabled nextDueAt } } }"
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +95,11 @@ async def build_history(api: Api) -> dict[str, str]:
                                 {"i": {"habitIds": habits, "from": first, "to": last, "reason": reason}})
         assert paused["pauseCreate"]["__typename"] == "Pause"
     await api.data("mutation { journalEntryCreate(input: {body: \"Day one.\", prompt: \"Why?\"}) { __typename } }")
+    # version 4: reminders on the habit's days, on chosen ones, and one switched off (its habit archived next)
+    for habit, reminder in ((walk, {"time": "07:30"}), (gym, {"time": "06:15", "weekdays": [4, 2]}),
+                            (calls, {"time": "21:00", "weekdays": [1, 5], "enabled": False})):
+        made = await api.data(REMIND, {"h": habit["id"], "input": reminder})
+        assert made["reminderSet"]["__typename"] == "Reminder"
     await api.data("mutation($id: ID!) { habitArchive(id: $id) { __typename } }", {"id": calls["id"]})
     me = (await api.data("{ me { id } }"))["me"]["id"]
     await progress.recompute_user(UUID(me))  # awards achievements and records step 1's unlock
@@ -114,7 +125,7 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
 
     assert restored == {"__typename": "AccountImportReport", "dryRun": False, "habitsCreated": 7,
                         "checkInsCreated": len(exported["checkIns"]), "skipsCreated": 2, "pausesCreated": 3,
-                        "journalEntriesCreated": 1,
+                        "remindersCreated": 3, "journalEntriesCreated": 1,
                         "achievementsRestored": len(exported["achievements"]), "stepsRestored": 1, "unchanged": 0,
                         "profileApplied": True}
     assert target == source
@@ -124,9 +135,9 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
     assert "COVERED" in {d["status"] for d in wake["days"]} and wake["color"] == "#00897B"
     assert {"SLIP", "CLEAN"} <= {d["status"] for d in coffee["days"]} and coffee["dailyLimit"] == 2.0
     nothing = {"habitsCreated": 0, "checkInsCreated": 0, "skipsCreated": 0, "pausesCreated": 0,
-               "journalEntriesCreated": 0,
+               "remindersCreated": 0, "journalEntriesCreated": 0,
                "achievementsRestored": 0, "stepsRestored": 0, "profileApplied": False}
-    total = 7 + len(exported["checkIns"]) + 2 + 3 + 1
+    total = 7 + len(exported["checkIns"]) + 2 + 3 + 3 + 1
     assert again == {"__typename": "AccountImportReport", "dryRun": False, "unchanged": total, **nothing}
     assert dry == {**again, "dryRun": True}
     # days are copied, never recomputed (the target's profile differs from the one they were logged with)
@@ -150,10 +161,16 @@ async def test_restore_gives_identical_streaks_and_strengths_and_is_idempotent(a
 
 async def test_the_export_holds_everything_in_a_versioned_envelope(api: Api) -> None:
     ids = await build_history(api)
+    push = await api.data("mutation($i: PushSubscriptionInput!) { pushSubscriptionAdd(input: $i) { __typename } }",
+                          {"i": {"endpoint": "https://push.example.com/browser-endpoint", "p256dh": "BA" + "B" * 85,
+                                 "auth": "C" * 22}})
+    # A literal public address: no DNS, and no event it subscribes to happens here.
+    hook = (await api.data('mutation { webhookCreate(input: {url: "https://1.1.1.1/hook-url", events: [REMINDER_DUE]}) '
+                           "{ ... on WebhookCreated { secret } } }"))["webhookCreate"]
     exported = (await api.data(EXPORT))["export"]
     walk = next(h for h in exported["habits"] if h["id"] == ids["walk"])
     undone = [c for c in exported["checkIns"] if c["undone"]]
-    assert (exported["format"], exported["version"]) == ("comeback-export", 3)
+    assert (exported["format"], exported["version"]) == ("comeback-export", 4)
     assert exported["profile"]["timezone"] == "America/New_York"
     assert (exported["profile"]["dayStartHour"], exported["profile"]["displayName"]) == (4, "Owl")
     assert walk["schedule"] == {"period": "DAILY", "weekdays": [], "timesPerWeek": None, "times": None, "days": None,
@@ -170,6 +187,15 @@ async def test_the_export_holds_everything_in_a_versioned_envelope(api: Api) -> 
     assert "first-check-in" in {a["key"] for a in exported["achievements"]}
     assert [s["key"] for s in exported["program"]["unlockedSteps"]] == ["awareness"]
     assert sum(h["archived"] for h in exported["habits"]) == 1
+    # reminders name their habit in the document; null weekdays follow the habit's days
+    names = {h["id"]: h["name"] for h in exported["habits"]}
+    assert [(names[r["habitId"]], r["time"], r["weekdays"], r["enabled"]) for r in exported["reminders"]] == [
+        ("Walk", "07:30", None, True), ("Gym", "06:15", [2, 4], True), ("Call a friend", "21:00", [1, 5], False)]
+    # a browser's push subscription and a webhook (its secret above all) stay on the server
+    assert push["pushSubscriptionAdd"]["__typename"] == "PushSubscription" and hook["secret"].startswith("whsec_")
+    text = json.dumps(exported)
+    assert [secret for secret in ("browser-endpoint", "B" * 85, "C" * 22, "hook-url", hook["secret"])
+            if secret in text] == []
 
 
 async def test_importing_your_own_export_creates_nothing(api: Api) -> None:
@@ -205,7 +231,7 @@ async def test_a_broken_document_is_refused_with_where(api: Api) -> None:
     good = {"format": "comeback-export", "version": 1, "habits": [], "checkIns": []}
     cases = [
         ({"format": "other"}, "not a Comeback export"),
-        ({**good, "version": 4}, "unsupported export version 4; this server reads 1, 2 and 3"),
+        ({**good, "version": 5}, "unsupported export version 5; this server reads 1, 2, 3 and 4"),
         ({**good, "habits": [{**HABIT_V2, "schedule": {"period": "INTERVAL", "times": 4, "days": 3}}]},
          "habits[0].schedule"),
         ({**good, "habits": [{**HABIT_V2, "dailyLimit": 2}]}, "habits[0]: Value error, dailyLimit is for QUIT"),
@@ -258,11 +284,11 @@ async def test_a_large_export_restored_in_parts_counts_like_one(http: httpx.Asyn
     again = await asyncio.to_thread(restore, client, exported, False, 15000)
     assert len(parts) > 3 and sum(len(p["checkIns"]) for p in parts) == len(exported["checkIns"])
     assert all(p["habits"] == exported["habits"] for p in parts)
-    assert (done["parts"], done["habitsCreated"], done["checkInsCreated"], done["unchanged"]) == (
-        len(parts), 7, len(exported["checkIns"]), 0)
+    assert (done["parts"], done["habitsCreated"], done["checkInsCreated"], done["remindersCreated"],
+            done["unchanged"]) == (len(parts), 7, len(exported["checkIns"]), 3, 0)
     assert (dry["habitsCreated"], dry["checkInsCreated"]) == (7, len(exported["checkIns"]))
     assert (again["habitsCreated"], again["checkInsCreated"], again["unchanged"]) == (
-        0, 0, 7 + len(exported["checkIns"]) + 2 + 3 + 1)
+        0, 0, 7 + len(exported["checkIns"]) + 2 + 3 + 3 + 1)
     assert await summary(api) == source
 
 
@@ -395,3 +421,145 @@ async def test_a_key_taken_between_plan_and_insert_is_planned_again(api: Api, mo
     assert out["__typename"] == "AccountImportReport", out
     assert [p.check_ins[0]["idempotency_key"] for p in plans] == ["same-key", None]
     assert await tables.CheckIn.count() == 2
+
+
+HABIT_REMINDERS = """query { habits(includeArchived: true) { name reminders { time weekdays enabled nextDueAt } } }"""
+
+
+async def reminders_by_habit(api: Api) -> dict[str, list[tuple[str, list[int], bool, datetime | None]]]:
+    data = (await api.data(HABIT_REMINDERS))["habits"]
+    return {h["name"]: [(r["time"], r["weekdays"], r["enabled"],
+                         r["nextDueAt"] and datetime.fromisoformat(r["nextDueAt"])) for r in h["reminders"]]
+            for h in data if h["reminders"]}
+
+
+async def test_reminders_come_back_on_the_restored_habits_due_in_the_restoring_profile(api: Api) -> None:
+    # given the night owl's export (New York), restored at 16:00 in Berlin keeping Berlin's profile
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    source = await reminders_by_habit(api)
+    api.as_user(await factories.user(timezone="Europe/Berlin"))
+
+    # when
+    out = (await api.data(RESTORE, {"input": {"data": exported, "applyProfile": False}}))["accountImport"]
+    restored = await reminders_by_habit(api)
+    habits = {h["name"]: h["id"] for h in (await api.data(REMINDERS))["habits"]}
+
+    # then each reminder is on the restored habit (the new id), with its time, days and switch
+    assert out["remindersCreated"] == 3
+    assert {name: [r[:3] for r in items] for name, items in restored.items()} == {
+        name: [r[:3] for r in items] for name, items in source.items()}
+    stored = await reminders.Reminder.select(reminders.Reminder.habit, reminders.Reminder.time)
+    assert sorted((str(r["habit"]), r["time"]) for r in stored if str(r["habit"]) in habits.values()) == sorted(
+        [(habits["Walk"], "07:30"), (habits["Gym"], "06:15"), (habits["Call a friend"], "21:00")])
+    # ...and due at Berlin's wall clock, not New York's: the next 07:30 is tomorrow's (CET, UTC+1), the Gym's
+    # next Tuesday's or Thursday's 06:15, and the one switched off not at all
+    assert [r[3] for name in ("Walk", "Gym", "Call a friend") for r in restored[name]] == [
+        datetime(2026, 3, 21, 6, 30, tzinfo=UTC), datetime(2026, 3, 24, 5, 15, tzinfo=UTC), None]
+    assert source["Walk"][0][3] == datetime(2026, 3, 21, 11, 30, tzinfo=UTC)  # 07:30 in New York (EDT)
+
+
+async def test_a_restored_reminder_never_fires_for_a_day_whose_time_had_come(api: Api) -> None:
+    """Today's 07:30 had come in Berlin when the reminder was restored at 16:00: a move west, where 07:30 is
+    still ahead this morning, must not fire today's reminder a second time."""
+    # given
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    api.as_user(await factories.user(timezone="Europe/Berlin"))
+    await api.data(RESTORE, {"input": {"data": exported, "applyProfile": False}})
+
+    # when the owner moves to Honolulu, where it is 05:00 on the same day
+    await api.data('mutation { profileUpdate(input: {timezone: "Pacific/Honolulu"}) { __typename } }')
+
+    # then the next 07:30 is tomorrow's there
+    (walk,) = (await reminders_by_habit(api))["Walk"]
+    assert walk[3] == datetime(2026, 3, 21, 17, 30, tzinfo=UTC)
+
+
+async def test_a_restore_that_changes_the_profile_moves_the_accounts_own_reminders(api: Api) -> None:
+    # given a UTC account whose 07:30 reminder is next due tomorrow at 07:30 UTC
+    api.as_user(await factories.user(timezone="UTC"))
+    walk = await api.create_habit(name="Walk", startDate="2026-03-01")
+    await api.data(REMIND, {"h": walk["id"], "input": {"time": "07:30"}})
+
+    # when it restores an export made in Berlin
+    berlin = {"format": "comeback-export", "version": 4, "profile": {"timezone": "Europe/Berlin"}}
+    out = (await api.data(RESTORE, {"input": {"data": berlin}}))["accountImport"]
+
+    # then that reminder follows the zone, as after profileUpdate
+    assert (out["profileApplied"], out["remindersCreated"]) == (True, 0)
+    assert (await reminders_by_habit(api))["Walk"][0][3] == datetime(2026, 3, 21, 6, 30, tzinfo=UTC)
+
+
+def reminder_item(n: int, **fields: object) -> dict[str, object]:
+    return {"id": str(UUID(int=100 + n)), "habitId": HABIT_V2["id"], "time": "07:30", **fields}
+
+
+async def test_a_broken_reminder_is_refused_with_where_and_nothing_is_restored(api: Api) -> None:
+    api.as_user(await factories.user())
+    good = {"format": "comeback-export", "version": 4, "habits": [HABIT_V2]}
+    cases = [
+        ([reminder_item(0, time="7:30")], "reminders[0].time: Value error, a reminder time is \"HH:MM\""),
+        ([reminder_item(0), reminder_item(1, time="24:00")], "reminders[1].time: Value error, a reminder time is"),
+        ([reminder_item(0, weekdays=[])], "reminders[0].weekdays: Value error, give at least one weekday"),
+        ([reminder_item(0, weekdays=[1, 8])], "reminders[0].weekdays: Value error, weekdays are distinct ISO weekdays"),
+        ([reminder_item(0, weekdays=[3, 3])], "reminders[0].weekdays: Value error, weekdays are distinct ISO weekdays"),
+        ([reminder_item(0, habitId=str(UUID(int=99)))], "reminders[0].habitId: no habit with this id in the export"),
+        ([reminder_item(0), reminder_item(0)], "reminders: an id appears twice"),
+        ([reminder_item(0, enabled="sometimes")], "reminders[0].enabled"),
+    ]
+    for items, message in cases:
+        out = (await api.data(RESTORE, {"input": {"data": {**good, "reminders": items}}}))["accountImport"]
+        assert (out["code"], out["field"]) == ("INVALID_INPUT", "data"), out
+        assert message in out["message"], (message, out["message"])
+
+    # six for one habit: reminderSet's limit, as reminderSet answers it (and a dry run says so too)
+    six = {**good, "reminders": [reminder_item(n) for n in range(6)]}
+    for dry_run in (True, False):
+        out = (await api.data(RESTORE, {"input": {"data": six, "dryRun": dry_run}}))["accountImport"]
+        # (OutOfRangeError carries no field, here as for reminderSet and the habit and pause caps)
+        assert out["code"] == "OUT_OF_RANGE", out
+        assert out["message"].startswith("reminders[5]: a habit has at most 5 reminders"), out
+    assert (await tables.Habit.count(), await reminders.Reminder.count()) == (0, 0)
+
+
+async def test_the_accounts_own_reminders_count_toward_a_habits_limit(api: Api) -> None:
+    # given a habit with four reminders, and its export with two more added
+    api.as_user(await factories.user())
+    walk = await api.create_habit(name="Walk", startDate="2026-03-01")
+    for hour in range(6, 10):
+        await api.data(REMIND, {"h": walk["id"], "input": {"time": f"{hour:02d}:00"}})
+    exported = (await api.data(EXPORT))["export"]
+    extra = [{"id": str(UUID(int=n)), "habitId": walk["id"], "time": f"2{n}:00"} for n in (1, 2)]
+
+    # when it is restored into the same account, with both and then with one
+    refused = (await api.data(RESTORE, {"input": {"data": {**exported, "reminders": [
+        *exported["reminders"], *extra]}}}))["accountImport"]
+    count_after_refusal = await reminders.Reminder.count()
+    taken = (await api.data(RESTORE, {"input": {"data": {**exported, "reminders": [
+        *exported["reminders"], extra[0]]}}}))["accountImport"]
+
+    # then
+    assert refused["code"] == "OUT_OF_RANGE"
+    assert refused["message"].startswith("reminders[5]: a habit has at most 5 reminders")
+    assert count_after_refusal == 4
+    assert (taken["remindersCreated"], taken["unchanged"]) == (1, 1 + 4)
+    assert [r[0] for r in (await reminders_by_habit(api))["Walk"]] == ["06:00", "07:00", "08:00", "09:00", "21:00"]
+
+
+async def test_a_version_3_document_still_restores(api: Api) -> None:
+    # given an export written before reminders were in it
+    await build_history(api)
+    exported = (await api.data(EXPORT))["export"]
+    v3 = {**{k: v for k, v in exported.items() if k != "reminders"}, "version": 3}
+    source = await summary(api)
+    api.as_user(await factories.user())
+
+    # when
+    out = (await api.data(RESTORE, {"input": {"data": v3}}))["accountImport"]
+    target = await summary(api)
+
+    # then everything but the reminders comes back
+    assert (out["__typename"], out["habitsCreated"], out["pausesCreated"], out["remindersCreated"]) == (
+        "AccountImportReport", 7, 3, 0)
+    assert target == {**source, "habits": [{**h, "reminders": []} for h in source["habits"]]}

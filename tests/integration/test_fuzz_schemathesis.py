@@ -54,7 +54,7 @@ schemathesis.graphql.scalar("JSON", st.one_of(
     st.lists(_json_leaf, max_size=3).map(nodes.List),
     st.fixed_dictionaries({
         "format": st.sampled_from(["comeback-export", "other"]).map(nodes.String),
-        "version": st.integers(0, 3).map(nodes.Int),
+        "version": st.integers(0, 4).map(nodes.Int),
     }, optional={
         "habits": st.lists(st.fixed_dictionaries({"id": _json_leaf, "name": _json_leaf}).map(
             lambda d: nodes.Object([_field(k, v) for k, v in d.items()])), max_size=2).map(nodes.List),

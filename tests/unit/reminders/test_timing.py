@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.reminders.timing import ALL_WEEKDAYS, Occurrence, between, next_due, occurrence, parse_time
+from server.reminders.timing import (
+    ALL_WEEKDAYS,
+    Occurrence,
+    between,
+    last_passed_day,
+    next_due,
+    occurrence,
+    parse_time,
+    weekdays_problem,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -176,3 +185,45 @@ def test_next_due_properties(tz: ZoneInfo, at: time, weekdays: frozenset[int], h
     # and the next firing after this one is for a later habit day, at a later instant
     again = next_due(at, weekdays, tz, hour, nxt.at, after_day=nxt.day)
     assert again.day > nxt.day and again.at > nxt.at
+
+
+@pytest.mark.parametrize(
+    ("now", "at", "hour", "expected"),
+    [
+        # Berlin, Monday 15 January 2024 (UTC+1): before 07:30 Sunday was the last; from 07:30 on, Monday
+        (utc(2024, 1, 15, 6, 29), time(7, 30), 0, date(2024, 1, 14)),
+        (utc(2024, 1, 15, 6, 30), time(7, 30), 0, date(2024, 1, 15)),
+        (utc(2024, 1, 15, 15, 0), time(7, 30), 0, date(2024, 1, 15)),
+        # a 01:00 reminder with a 04:00 day start is the night of the habit day before: at 00:30 on Tuesday
+        # Monday's has not come yet; at 02:00 it has
+        (utc(2024, 1, 15, 23, 30), time(1, 0), 4, date(2024, 1, 14)),
+        (utc(2024, 1, 16, 1, 0), time(1, 0), 4, date(2024, 1, 15)),
+    ],
+)
+def test_last_passed_day(now: datetime, at: time, hour: int, expected: date) -> None:
+    assert last_passed_day(at, BERLIN, hour, now) == expected
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+       st.times(), st.integers(0, 23), st.sampled_from([BERLIN, NEW_YORK, LORD_HOWE]))
+@settings(max_examples=100)
+def test_the_last_passed_days_time_had_come_and_the_next_days_had_not(now: datetime, at: time, hour: int,
+                                                                       tz: ZoneInfo) -> None:
+    at = at.replace(second=0, microsecond=0, tzinfo=None)
+    day = last_passed_day(at, tz, hour, now)
+    assert occurrence(day, at, tz, hour) <= now < occurrence(day + timedelta(days=1), at, tz, hour)
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "problem"),
+    [
+        ([1], None),
+        ([7, 1, 3], None),
+        ([], "give at least one weekday, or leave weekdays out for the habit's days"),
+        ([0], "weekdays are distinct ISO weekdays from 1 (Monday) to 7 (Sunday)"),
+        ([8], "weekdays are distinct ISO weekdays from 1 (Monday) to 7 (Sunday)"),
+        ([2, 2], "weekdays are distinct ISO weekdays from 1 (Monday) to 7 (Sunday)"),
+    ],
+)
+def test_weekdays_problem(weekdays: list[int], problem: str | None) -> None:
+    assert weekdays_problem(weekdays) == problem
