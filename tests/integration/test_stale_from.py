@@ -1,20 +1,27 @@
-"""stale_from, the earliest day pending changes may alter: marks merge to the earliest within a
+"""stale_from, the earliest day pending changes may alter: each use case marks from the day it
+changes (or everything), marks merge to the earliest within a
 transaction and across transactions (in SQL), a mark without a day means the whole window, and a
 recompute clears it only if no change landed meanwhile (issue 13)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Awaitable
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
+from server import clock
 from server.accounts import repository as account_store
-from server.accounts import tables as accounts
+from server.accounts import service as accounts
+from server.accounts import tables as account_tables
 from server.engine import unit_of_work
 from server.engine.unit_of_work import write_transaction
+from server.habits import pause_service
+from server.habits import service as habits
+from server.journal import service as journal
 from server.progress import repository as progress
+from tests import factories
 
 DAY = date(2026, 1, 20)
 
@@ -22,7 +29,7 @@ DAY = date(2026, 1, 20)
 @pytest.fixture
 async def user() -> AsyncIterator[UUID]:
     uid = uuid4()
-    await accounts.User(id=uid, email=f"{uid.hex[:12]}@example.com", password_hash="x", timezone="UTC",
+    await account_tables.User(id=uid, email=f"{uid.hex[:12]}@example.com", password_hash="x", timezone="UTC",
                         day_start_hour=0, created_at=datetime(2026, 1, 1, tzinfo=UTC)).save()
     yield uid
     unit_of_work.set_stale_handler(None)
@@ -86,3 +93,42 @@ async def test_the_roll_over_marks_from_the_new_today_merged_with_pending_days(u
     await _mark(user, date(2026, 1, 19))
     assert await progress.mark_rolled_over("UTC", 0, date(2026, 1, 22), now)
     assert await _stale_from(user) == (3, date(2026, 1, 19))
+
+
+async def test_each_use_case_marks_from_the_earliest_day_its_change_may_alter() -> None:
+    me = await factories.user()
+    today = me.account.today(clock.now())
+    ago = [today - timedelta(days=n) for n in range(60)]
+
+    async def marked_by(change: Awaitable[object]) -> date | None:
+        found = await account_store.get_account_and_versions(me.id)
+        assert found is not None
+        await progress.finish(me.id, found[1].stale, today)  # up to date: the next mark is the change's own
+        await change
+        after = await account_store.get_account_and_versions(me.id)
+        assert after is not None and after[1].stale == found[1].stale + 1
+        return after[1].stale_from
+
+    walk = await factories.habit(me, start_date=ago[50])
+    assert await marked_by(factories.habit(me, "Read", start_date=ago[40])) == ago[40]
+    check_in = await factories.check_in(me, walk.id, occurred_at=clock.now() - timedelta(days=30))
+    assert check_in.day == ago[30]
+    assert await marked_by(factories.check_in(me, walk.id, occurred_at=clock.now() - timedelta(days=20))) == ago[20]
+    assert await marked_by(habits.undo_check_in(me.viewer, check_in.id)) == ago[30]
+    assert await marked_by(habits.set_skipped(me.viewer, walk.id, ago[12], True)) == ago[12]
+    assert await marked_by(habits.set_skipped(me.viewer, walk.id, ago[12], False)) == ago[12]
+    assert await marked_by(factories.history(me, walk.id, [ago[9], ago[33]], skips=[ago[35]])) == ago[35]
+    pause = await pause_service.create_pause(me.viewer, [walk.id], ago[25], ago[15], None)
+    assert await marked_by(pause_service.delete_pause(me.viewer, pause.id)) == ago[25]
+    assert await marked_by(pause_service.create_pause(me.viewer, None, ago[8], ago[2], None)) == ago[8]
+    entry = await journal.create_entry(me.viewer, "a day", None, None)
+    assert entry.day == today
+    assert await marked_by(journal.update_entry(me.viewer, entry.id, "another", None)) == today
+    assert await marked_by(journal.delete_entry(me.viewer, entry.id)) == today
+    assert await marked_by(habits.update_habit(me.viewer, walk.id, habits.HabitInput(name="Stroll"))) == today
+    assert await marked_by(habits.update_habit(me.viewer, walk.id, habits.HabitInput(target_quantity=2.0))) is None
+    assert await marked_by(habits.set_archived(me.viewer, walk.id, True)) is None
+    assert await marked_by(habits.set_archived(me.viewer, walk.id, False)) is None
+    assert await marked_by(accounts.update_profile(me.viewer, None, None, "Me")) == today
+    assert await marked_by(accounts.update_profile(me.viewer, "Europe/Berlin", None, None)) is None
+    assert await marked_by(habits.delete_habit(me.viewer, walk.id)) is None

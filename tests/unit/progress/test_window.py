@@ -84,7 +84,7 @@ def _apply(activity: Activity, change: tuple[str, int, int, float]) -> tuple[Act
     return replace(activity, today=today), today
 
 
-def _merged(pending: date | None | str, day: date | None) -> date | None:
+def _merged(pending: date | str | None, day: date | None) -> date | None:
     """stale_from after a mark, as accounts.STALE_FROM_MERGE and the unit of work merge it."""
     if pending == FRESH:
         return day
@@ -127,7 +127,7 @@ def test_recomputing_from_the_marked_day_keeps_what_a_whole_window_recompute_sto
     first = window_start(activity.today, HISTORY_DAYS)
     for offset in never_stored:
         stored.pop(first + timedelta(days=offset))
-    pending: date | None | str = FRESH
+    pending: date | str | None = FRESH
     changes[-1] = (changes[-1][0], True)  # the last change is recomputed
     for change, recompute_now in changes:
         # when a change is marked from its day (merged with those pending), now and then recomputed
