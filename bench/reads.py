@@ -18,9 +18,9 @@ within one run, reported as min/median/max over the runs:
 - habit page: one 3-year habit with a year's heatmap (`daySeries`), `strengthSeries` over 1,000 days
   and 15 check-ins, as server/web/view-habit.js asks (target <= 5x `{ __typename }`), and the same
   page for a 30-day habit (the contract: a habit's reads cost the same whatever its history);
-- recompute: users/s of the recompute job (one changed day: today's stored score deleted, as after a
-  check-in) for 3-year users vs 30-day users (target >= 0.9), 5 daily habits each: `--requests`
-  rounds per run, the two alternating, and each one's median rate;
+- recompute: users/s of the recompute job (one changed day: today's stored score deleted and the
+  user marked stale from today, as after a check-in) for 3-year users vs 30-day users (target >= 0.9),
+  5 daily habits each: `--requests` rounds per run, the two alternating, and each one's median rate;
 - checkpoint storage per habit-year, and the process's RSS (this process serves and recomputes, as
   `comeback serve` does with its embedded worker).
 
@@ -58,6 +58,7 @@ import httpx
 from bench import graphql_floor
 from bench.machine import describe
 from server import database
+from server.accounts import repository as account_store
 from server.accounts import service as accounts
 from server.accounts import tables as account_tables
 from server.app import create_app
@@ -227,8 +228,12 @@ async def main() -> None:
             for _ in range(args.requests):
                 for label, ids in (("3y", recompute_old), ("30d", recompute_new)):
                     for uid in ids:  # one changed day: today's score goes, as after a check-in
-                        await confidence.ConfidenceDay.delete().where(
-                            (confidence.ConfidenceDay.owner == uid) & (confidence.ConfidenceDay.day == today))
+                        async with database.transaction():
+                            await confidence.ConfidenceDay.delete().where(
+                                (confidence.ConfidenceDay.owner == uid) & (confidence.ConfidenceDay.day == today))
+                            # ...and the user is marked stale from today, as a check-in's unit of work
+                            # marks them (the same statement), so the job computes what it would then.
+                            await account_store.mark_stale(uid, datetime.now(UTC), today)
                     started = time.perf_counter()
                     for uid in ids:
                         await progress.recompute_user(uid)

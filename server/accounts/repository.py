@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -52,11 +53,22 @@ async def get_account(account_id: UUID) -> Account | None:
     return _account(row) if row else None
 
 
-async def get_account_and_versions(account_id: UUID) -> tuple[Account, int, int] | None:
-    """The account with its stale and derived versions, read in one statement (the recompute's first read)."""
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """What the recompute reads first: how far derived state is behind, and from which day."""
+
+    stale: int
+    derived: int
+    stale_from: date | None  # the earliest day the pending changes may alter (None: any)
+
+
+async def get_account_and_versions(account_id: UUID) -> tuple[Account, Versions] | None:
+    """The account with its stale and derived versions and stale_from, read in one statement (the
+    recompute's first read)."""
     u = tables.User
-    row = await u.select(*_ACCOUNT_COLUMNS, u.stale_version, u.derived_version).where(u.id == account_id).first()
-    return (_account(row), row["stale_version"], row["derived_version"]) if row else None
+    row = await u.select(*_ACCOUNT_COLUMNS, u.stale_version, u.derived_version, u.stale_from).where(
+        u.id == account_id).first()
+    return (_account(row), Versions(row["stale_version"], row["derived_version"], row["stale_from"])) if row else None
 
 
 async def find_login(email: str) -> tuple[Account, str] | None:
@@ -237,13 +249,27 @@ async def revoke_token(token_id: UUID, now: datetime) -> None:
     await t.update({t.revoked_at: now}).where((t.id == token_id) & t.revoked_at.is_null())
 
 
-async def mark_stale(account_id: UUID, now: datetime) -> tuple[int, bool]:
-    """Derived state (confidence, achievements, steps) must be recomputed for this user: bump the
-    stale version, in the caller's transaction. Returns the new version, and whether the user was
-    up to date before (then nobody is recomputing them yet: the caller must see a job queued)."""
+# The new stale_from of a mark from a day: the earlier of the pending one and this (NULL, the whole
+# window, stays). While fresh the column means nothing and this mark's day replaces it. One SQL
+# expression over the row as the UPDATE finds it, never a read then a write in Python: two
+# transactions marking one user queue on its row (PostgreSQL re-evaluates on the row the first
+# committed) and the second merges with the first's day.
+STALE_FROM_MERGE = ("stale_from = CASE WHEN stale_version > derived_version "
+                    "AND (stale_from IS NULL OR stale_from < {}) THEN stale_from ELSE {} END")
+# A mark without a day: any day of the window may have changed.
+STALE_FROM_ALL = "stale_from = NULL"
+
+
+async def mark_stale(account_id: UUID, now: datetime, from_day: date | None = None) -> tuple[int, bool]:
+    """Derived state (confidence, achievements, steps) must be recomputed for this user, confidence
+    from `from_day` on (None: the whole window): bump the stale version and merge the day into
+    stale_from, in the caller's transaction, in one statement. Returns the new version, and whether
+    the user was up to date before (then nobody is recomputing them yet: the caller must see a job
+    queued)."""
+    merge, days = (STALE_FROM_ALL, []) if from_day is None else (STALE_FROM_MERGE, [from_day, from_day])
     rows = await tables.User.raw(
-        "UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {}) "
-        "WHERE id = {} RETURNING stale_version, derived_version", now, account_id)
+        f"UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {{}}), {merge} "
+        "WHERE id = {} RETURNING stale_version, derived_version", now, *days, account_id)
     if not rows:
         return 0, False  # no such user (deleted meanwhile): nothing to recompute
     version, derived = rows[0]["stale_version"], rows[0]["derived_version"]

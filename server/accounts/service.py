@@ -216,8 +216,10 @@ async def update_profile(viewer: Viewer, timezone: str | None, day_start_hour: i
     if values:
         async with write_transaction() as uow:
             await repository.update_profile(viewer.account.id, values)
-            # Today's boundaries moved: derived state (confidence, unlocks) must follow.
-            uow.mark_stale(viewer.account.id)
+            # Today's boundaries moved: every day's check-ins may fall on other local days. A new
+            # display name alters no score.
+            moved_days = "timezone" in values or "day_start_hour" in values
+            uow.mark_stale(viewer.account.id, from_day=None if moved_days else viewer.account.today(clock.now()))
             if "timezone" in values or "day_start_hour" in values:
                 # Reminders are due in the user's current zone: their next firings move with it.
                 moved = await repository.get_account(viewer.account.id)

@@ -24,6 +24,11 @@ class User(Table, tablename="app_user"):
     # When the user became stale (kept until a recompute catches up, NULL while fresh): the sweep
     # re-enqueues users stale for more than a moment. A lost job costs latency only.
     stale_since = Timestamptz(null=True, default=None)
+    # While stale: the earliest local day whose confidence a pending change may alter (NULL: any day
+    # of the window). Confidence on a day reads only the data of that day and before, so the
+    # recompute keeps the stored scores of the days before it (issue 13: a 3-year user costs what a
+    # 30-day one does). Merged to the earliest in SQL by every mark; meaningless while fresh.
+    stale_from = Date(null=True, default=None)
     # The user's local day when derived state was last computed: the daily roll-over
     # recomputes everyone whose day has changed since (strength decays without requests).
     derived_for = Date(null=True, default=None)

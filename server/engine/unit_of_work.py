@@ -2,11 +2,15 @@
 
     async with write_transaction() as uow:
         record = await repository.insert_check_in(...)
-        uow.mark_stale(account.id)        # derived state must follow this change
+        uow.mark_stale(account.id, from_day=record.day)  # derived state must follow this change
         uow.after_commit(notify)          # anything else that may only run after a commit
 
 `mark_stale` bumps the user's stale version inside the transaction, just before it commits, so the
-mark and the change commit together or not at all. After the commit, the unit of work hands the
+mark and the change commit together or not at all. Its `from_day` is the earliest local day whose
+confidence the change may alter (confidence on a day reads that day's data and earlier days' only):
+the recompute keeps the stored scores before it. Marks merge to the earliest, within a transaction
+here and across transactions in SQL; a mark without a day means the whole window, and is always
+right (only slower). After the commit, the unit of work hands the
 marks to the engine's stale handler (registered at start-up: it enqueues the recompute job, so
 this module imports neither arq nor Redis), then runs the `after_commit` callbacks in the order
 they were added. After a rollback nothing runs. A failure after the commit is logged, never
@@ -27,6 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mappin
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -69,15 +74,19 @@ def set_outbox_handler(handler: OutboxHandler | None) -> None:
 
 class UnitOfWork:
     def __init__(self) -> None:
-        self._stale: dict[UUID, None] = {}  # an ordered set
+        self._stale: dict[UUID, date | None] = {}  # each user's earliest day marked (None: everything)
         self._emitted: list[outbox.Emitted] = []
         self._after_commit: dict[Hashable, AfterCommit] = {}
         self.marks: list[StaleMark] = []  # filled in as the transaction commits
         self.deliveries: list[UUID] = []  # outbox rows written in this transaction, enqueued after its commit
 
-    def mark_stale(self, user_id: UUID) -> None:
-        """This user's derived state (confidence, achievements, steps) must follow this change."""
-        self._stale[user_id] = None
+    def mark_stale(self, user_id: UUID, from_day: date | None = None) -> None:
+        """This user's derived state (confidence, achievements, steps) must follow this change, which
+        may alter confidence from `from_day` (the user's local day) on; None: on any day."""
+        if user_id in self._stale:
+            before = self._stale[user_id]
+            from_day = None if before is None or from_day is None else min(before, from_day)
+        self._stale[user_id] = from_day
 
     def emit(self, user_id: UUID, event: WebhookEvent, data: Mapping[str, Any]) -> None:
         """Tell this user's webhooks subscribed to `event` about this change: written to the outbox
@@ -92,8 +101,8 @@ class UnitOfWork:
 
     async def _flush(self) -> None:
         now = clock.now()
-        for user_id in self._stale:
-            version, became_stale = await accounts.mark_stale(user_id, now)
+        for user_id, from_day in self._stale.items():
+            version, became_stale = await accounts.mark_stale(user_id, now, from_day)
             if version:
                 self.marks.append(StaleMark(user_id, version, became_stale))
         if self._emitted:

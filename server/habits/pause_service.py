@@ -54,7 +54,7 @@ async def create_pause(viewer: Viewer, habit_ids: Sequence[UUID] | None, start: 
             raise DomainError(ErrorCode.OUT_OF_RANGE, f"you can have at most {PAUSES_MAX} pauses; delete old ones "
                                                       "first", "input")
         pause = await repository.insert_pause(owner, start, end, reason, wanted, now)
-        uow.mark_stale(owner)
+        uow.mark_stale(owner, from_day=pause.start)  # its days count as skipped
     return pause
 
 
@@ -65,7 +65,7 @@ async def delete_pause(viewer: Viewer, pause_id: UUID) -> PauseRecord:
         if not found:
             raise not_found("pause")
         await repository.delete_pause(pause_id)
-        uow.mark_stale(viewer.account.id)
+        uow.mark_stale(viewer.account.id, from_day=found[0].start)
     return found[0]
 
 

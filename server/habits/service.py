@@ -35,6 +35,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # Habits per user, archived ones included (they are still read and recomputed).
 HABITS_MAX = 300
 EARLIEST_START = date(1970, 1, 1)
+# Columns no score reads (confidence reads a habit's rules, category, start and archive days only).
+_COSMETIC = frozenset({"name", "description", "question", "color", "unit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,7 @@ async def create_habit(viewer: Viewer, data: HabitInput) -> HabitRecord:
     async with write_transaction() as uow:
         await _room_for(viewer, 1)
         habit = await repository.insert_habit(viewer.account.id, values, now)
-        uow.mark_stale(viewer.account.id)
+        uow.mark_stale(viewer.account.id, from_day=habit.start_date)  # it counts from its start date
     return habit
 
 
@@ -153,8 +155,8 @@ async def adopt_kit(viewer: Viewer, kit: list[tuple[str, HabitInput]]) -> list[H
             await _room_for(viewer, sum(k not in existing for k in keys))
             for kit_key, values in rows:
                 if kit_key not in existing:
-                    await repository.insert_habit(viewer.account.id, values, now)
-                    uow.mark_stale(viewer.account.id)
+                    habit = await repository.insert_habit(viewer.account.id, values, now)
+                    uow.mark_stale(viewer.account.id, from_day=habit.start_date)
     except Exception as error:
         if not is_unique_violation(error):  # a concurrent adoption won: its habits stand
             raise
@@ -192,7 +194,10 @@ async def update_habit(viewer: Viewer, habit_id: UUID, data: HabitInput) -> Habi
         _check_kind(habit.kind, values)
         if values:
             await repository.update_habit(habit_id, values)
-            uow.mark_stale(viewer.account.id)
+            # A changed schedule, target, category or start date alters strength, or where the
+            # habit counts, on any day; a changed name, note or colour alters no score.
+            uow.mark_stale(viewer.account.id,
+                           from_day=viewer.account.today(now) if values.keys() <= _COSMETIC else None)
     return await _owned(viewer, habit_id)
 
 
@@ -202,7 +207,7 @@ async def set_archived(viewer: Viewer, habit_id: UUID, archived: bool) -> HabitR
         habit = await _owned(viewer, habit_id)
         if habit.archived != archived:
             await repository.update_habit(habit_id, {"archived_at": now if archived else None})
-            uow.mark_stale(viewer.account.id)
+            uow.mark_stale(viewer.account.id, from_day=None)  # unarchiving counts it again from long ago
     return await _owned(viewer, habit_id)
 
 
@@ -212,7 +217,7 @@ async def delete_habit(viewer: Viewer, habit_id: UUID) -> HabitRecord:
     async with write_transaction() as uow:
         habit = await _owned(viewer, habit_id)
         await repository.delete_habit(habit_id)
-        uow.mark_stale(viewer.account.id)
+        uow.mark_stale(viewer.account.id, from_day=None)  # its strength leaves every day it counted
     return habit
 
 
@@ -302,7 +307,7 @@ async def _check_in_once(viewer: Viewer, habit_id: UUID, occurred_at: datetime |
             "owner": account.id, "habit": habit_id, "occurred_at": at, "day": day, "quantity": quantity,
             "note": note, "source": source.value, "idempotency_key": key, "created_at": now,
         }, invalidate=needs_invalidation(habit.rules, day, account.today(now)))
-        uow.mark_stale(account.id)
+        uow.mark_stale(account.id, from_day=day)
         uow.emit(account.id, WebhookEvent.CHECK_IN_CREATED, payloads.check_in_created(record))
     return record
 
@@ -316,7 +321,7 @@ async def undo_check_in(viewer: Viewer, check_in_id: UUID) -> CheckInRecord:
             raise not_found("check-in")
         if record.undone_at is None:
             await repository.mark_undone(check_in_id, now)
-            uow.mark_stale(viewer.account.id)
+            uow.mark_stale(viewer.account.id, from_day=record.day)
             uow.emit(viewer.account.id, WebhookEvent.CHECK_IN_UNDONE,
                      payloads.check_in_undone(dataclasses.replace(record, undone_at=now)))
     undone = await repository.get_check_in(viewer.account.id, check_in_id)
@@ -337,8 +342,8 @@ async def set_skipped(viewer: Viewer, habit_id: UUID, day: date, skipped: bool) 
         exists = await repository.skip_exists(habit_id, day)
         if skipped and not exists:
             await repository.insert_skip(viewer.account.id, habit_id, day, now)
-            uow.mark_stale(viewer.account.id)
+            uow.mark_stale(viewer.account.id, from_day=day)
         elif not skipped and exists:
             await repository.delete_skip(habit_id, day)
-            uow.mark_stale(viewer.account.id)
+            uow.mark_stale(viewer.account.id, from_day=day)
     return habit

@@ -46,7 +46,8 @@ async def create_entry(viewer: Viewer, body: str, prompt: str | None, step_key: 
     now = clock.now()
     async with write_transaction() as uow:
         record = await repository.insert(viewer.account.id, prompt, body, step_key, viewer.account.today(now), now)
-        uow.mark_stale(viewer.account.id)
+        # Reflection counts an entry on its day and the 13 after it.
+        uow.mark_stale(viewer.account.id, from_day=record.day)
     return record
 
 
@@ -68,7 +69,7 @@ async def update_entry(viewer: Viewer, entry_id: UUID, body: str | None, prompt:
         if record is None:
             raise not_found("journal entry")
         if values:
-            uow.mark_stale(viewer.account.id)
+            uow.mark_stale(viewer.account.id, from_day=record.day)
     return record
 
 
@@ -78,7 +79,7 @@ async def delete_entry(viewer: Viewer, entry_id: UUID) -> JournalRecord:
         record = await repository.get(viewer.account.id, entry_id)
         if record is None or not await repository.delete(viewer.account.id, entry_id):
             raise not_found("journal entry")
-        uow.mark_stale(viewer.account.id)
+        uow.mark_stale(viewer.account.id, from_day=record.day)
     return record
 async def count(viewer: Viewer) -> int:
     return await repository.count(viewer.account.id)

@@ -92,7 +92,7 @@ async def _import_once(viewer: Viewer, rows: Sequence[CheckInRow], skips: Sequen
         await repository.insert_skips([{"id": uuid4(), "owner": owner, "habit": habit_id, "day": day,
                                         "created_at": now} for _, habit_id, day in plan.new_skips])
         if plan.new_check_ins or plan.new_skips:
-            uow.mark_stale(owner)
+            uow.mark_stale(owner, from_day=min([c.day for c in plan.new_check_ins] + [d for _, _, d in plan.new_skips]))
     first_by_key = {c.idempotency_key: c for c in created.values() if c.idempotency_key}
     out_rows = []
     for outcome in plan.rows:

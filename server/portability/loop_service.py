@@ -69,7 +69,7 @@ async def import_loop(viewer: Viewer, data: bytes, dry_run: bool) -> LoopImportR
     else:
         async with write_transaction() as uow:
             outcomes = await _apply(viewer, plan, write=True)
-            uow.mark_stale(account.id)
+            uow.mark_stale(account.id, from_day=None)  # whole habits, from their start dates
     await asyncio.to_thread(_verify_all, outcomes, today)
     return LoopImportResult(dry_run, plan.exported_on, outcomes, plan.warnings)
 

@@ -140,7 +140,7 @@ async def _restore(viewer: Viewer, document: ExportV1, profile: dict[str, Any]) 
         awards, unlocks = await _earned_here(viewer, writes)
         awarded = await repository.restore_awards(owner, awards)
         unlocked = await repository.restore_unlocks(owner, unlocks)
-        uow.mark_stale(owner)
+        uow.mark_stale(owner, from_day=None)  # a whole account: habits, history, perhaps the profile
     return _report(False, writes, awarded, unlocked)
 
 

@@ -1,11 +1,13 @@
 """Everything the recompute's rules read of a user's habits, continued from checkpoints (issue 13).
 
 One pass per habit (checkpoints.advance) gives its achievement facts, its standing for the program's
-requirements, its strength over the confidence window and the checkpoints to store next, whatever the
-history's length: the walk resumes from the habit's latest checkpoint, strength from one before the
-confidence window. Without checkpoints (`bases` empty) it is a replay from start_date; with them it
-gives the same answers (tests/unit/progress/test_derive.py), so a missing or voided checkpoint only
-costs time. Pure: the recompute loads the activity and the checkpoints, this derives from them.
+requirements, its strength over the confidence window and the checkpoints to store next, whatever
+the history's length: the walk resumes from the habit's latest checkpoint, strength from one before
+the first day the recompute computes confidence for (the stale mark's day:
+server/progress/window.py). Without checkpoints (`bases` empty) it is a replay from start_date; with
+them it gives the same answers (tests/unit/progress/test_derive.py), so a missing or voided
+checkpoint only costs time. Pure: the recompute loads the activity and the checkpoints, this derives
+from them.
 """
 
 from __future__ import annotations

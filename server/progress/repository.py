@@ -9,6 +9,7 @@ from uuid import UUID
 
 from server.accounts import tables as accounts
 from server.accounts.model import Account
+from server.accounts.repository import STALE_FROM_MERGE
 from server.activity import Activity, HabitActivity, JournalActivity
 from server.database import concurrently
 from server.habits import repository as habits
@@ -115,12 +116,16 @@ async def finish(account_id: UUID, version: int, today: date) -> int | None:
     meanwhile. And nothing is recorded if a recompute that read a later version already finished
     (`derived_version <= version`): run first in the recompute's transaction, a `None` here means
     its writes must not land, since they are older than what is stored. Otherwise returns the
-    stale version now: equal to `version` when the user is up to date."""
+    stale version now: equal to `version` when the user is up to date.
+
+    stale_from is cleared with the mark: a change that landed meanwhile keeps the earliest day of
+    all the pending ones (the next recompute starts there; days this one computed are redone)."""
     rows = await U.raw(
         "UPDATE app_user SET derived_version = {}, derived_for = {}, "
-        "stale_since = CASE WHEN stale_version = {} THEN NULL ELSE stale_since END "
+        "stale_since = CASE WHEN stale_version = {} THEN NULL ELSE stale_since END, "
+        "stale_from = CASE WHEN stale_version = {} THEN NULL ELSE stale_from END "
         "WHERE id = {} AND derived_version <= {} RETURNING stale_version",
-        version, today, version, account_id, version)
+        version, today, version, version, account_id, version)
     return rows[0]["stale_version"] if rows else None
 
 
@@ -144,11 +149,13 @@ async def mark_rolled_over(timezone: str, day_start_hour: int, today: date,
                            now: datetime) -> list[tuple[UUID, int, bool]]:
     """Users of this zone whose derived state is from an earlier day become stale (their version is
     bumped even if they already were, so a recompute still running on yesterday goes round again).
-    Returns (user, new version, up to date before) for each."""
+    Only the new today's confidence is new (the recompute finds days it never stored by itself), so
+    stale_from merges with `today`. Returns (user, new version, up to date before) for each."""
     rows = await U.raw(
-        "UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {}) "
+        "UPDATE app_user SET stale_version = stale_version + 1, stale_since = COALESCE(stale_since, {}), "
+        f"{STALE_FROM_MERGE} "
         "WHERE timezone = {} AND day_start_hour = {} AND (derived_for IS NULL OR derived_for < {}) "
-        "RETURNING id, stale_version, derived_version", now, timezone, day_start_hour, today)
+        "RETURNING id, stale_version, derived_version", now, today, today, timezone, day_start_hour, today)
     return [(_uuid(r["id"]), r["stale_version"], r["stale_version"] - r["derived_version"] == 1) for r in rows]
 
 

@@ -29,7 +29,7 @@ from server.habits.days import local_day
 from server.program import repository as unlocks
 from server.program.service import get_program
 from server.program.unlocking import next_unlocks
-from server.progress import repository
+from server.progress import repository, window
 from server.webhooks import payloads
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Outcome:
     # recompute that read a later version had already finished (or the user is gone).
     stale_version: int | None = None
     skipped: bool = False  # asked only if stale, and the user was up to date
+    computed_from: date | None = None  # the first day whose confidence was computed (the rest kept)
 
     @property
     def still_stale(self) -> bool:
@@ -82,36 +83,50 @@ def changed_days(history: Sequence[ConfidenceResult],
 
 
 async def recompute_user(user_id: UUID, *, only_if_stale: bool = False) -> Outcome:
-    """Recompute and store the user's derived state; with `only_if_stale`, only if it is stale."""
+    """Recompute and store the user's derived state; with `only_if_stale`, only if it is stale.
+
+    Confidence is computed from the stale mark's day (window.compute_from) with strength continued
+    from a checkpoint before it, so only that habit log is read: a check-in today costs today's
+    score, whatever the history. The days before it keep their stored scores."""
     started = clock.now()
     outcome = Outcome(user_id)
     async with reads_together():
-        # The stale version is read first, on its own: every change it counts is committed, so the
-        # reads below see them all (and perhaps later ones, which finish() then notices).
+        # The stale version (with the earliest day its pending changes may alter) is read first, on
+        # its own: every change it counts is committed, so the reads below see them all (and perhaps
+        # later ones, which finish() then notices; their days are merged into stale_from, kept).
         found = await accounts.get_account_and_versions(user_id)
         if found is None:
             return outcome
-        account, outcome.version, derived = found
-        if only_if_stale and outcome.version == derived:
+        account, versions = found
+        outcome.version = versions.stale
+        if only_if_stale and versions.stale == versions.derived:
             outcome.skipped = True
             return outcome
         today = account.today(started)
-        first = today - timedelta(days=HISTORY_DAYS - 1)
+        first = window.window_start(today, HISTORY_DAYS)
+        start = window.marked_start(today, HISTORY_DAYS, versions.stale_from)
         # The reads do not depend on each other: on PostgreSQL their round trips overlap. The activity
         # comes with each habit's log only from its checkpoints on, and what the rules read of it
         # (carried) is continued from them: the same whatever the history's length.
         (activity, carried, checkpoints), stored, unlocked, awarded_before = await concurrently(
-            repository.load_progress(account, today, first),
+            repository.load_progress(account, today, start),
             confidence_store.scores_since(user_id, first),
             unlocks.unlocked(user_id),
             awards.awarded(user_id),
         )
-    history = confidence_history(activity, HISTORY_DAYS, carried.strengths)
+        begin = window.compute_from(today, HISTORY_DAYS, versions.stale_from, stored)
+        if begin < start:
+            # A day before the mark was never stored (a first recompute, or days without one): its
+            # strength needs a base before it, so the activity is read again from there. Rare.
+            start = begin
+            activity, carried, checkpoints = await repository.load_progress(account, today, start)
+    outcome.computed_from = start
+    history = confidence_history(activity, (today - start).days + 1, carried.strengths)
     changed = changed_days(history, stored)
     progress = catalogue.progress(activity, carried.facts)
     to_award = [key for key, p in progress.items() if p.met and key not in awarded_before]
     program = get_program()
-    confidence_by_day = {r.day: r.score for r in history}
+    confidence_by_day = window.scores_by_day(history, stored, start)
     new_steps = next_unlocks(program, activity, confidence_by_day, frozenset(unlocked), carried.standings)
 
     won: list[str] = []
