@@ -90,6 +90,18 @@ os.environ.setdefault("COMEBACK_PUSH_ALLOW_PRIVATE", "1")
 os.environ["COMEBACK_PASSWORD_HASH_PROFILE"] = "fast"
 
 
+def _hypothesis_profile() -> None:
+    """No per-example deadline: it is a wall-clock assertion (200 ms by default), and a loaded machine
+    (other runs, CPU steal) fails a correct property with DeadlineExceeded/FlakyFailure. Timings are bench/'s."""
+    from hypothesis import settings
+
+    settings.register_profile("comeback", deadline=None)
+    settings.load_profile("comeback")
+
+
+_hypothesis_profile()
+
+
 def pytest_report_header() -> list[str]:
     engine = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     redis = os.environ.get("REDIS_URL") or "embedded"
