@@ -90,6 +90,18 @@ os.environ.setdefault("COMEBACK_PUSH_ALLOW_PRIVATE", "1")
 os.environ["COMEBACK_PASSWORD_HASH_PROFILE"] = "fast"
 
 
+def _hypothesis_profile() -> None:
+    """No per-example deadline: it is a wall-clock assertion (200 ms by default), and a loaded machine
+    (other runs, CPU steal) fails a correct property with DeadlineExceeded/FlakyFailure. Timings are bench/'s."""
+    from hypothesis import settings
+
+    settings.register_profile("comeback", deadline=None)
+    settings.load_profile("comeback")
+
+
+_hypothesis_profile()
+
+
 def pytest_report_header() -> list[str]:
     engine = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     redis = os.environ.get("REDIS_URL") or "embedded"
@@ -174,6 +186,49 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _TREE_BEFORE = pytest.StashKey[str | None]()
+
+# How the workers share the run (`--dist loadscope`, scripts/test). The browser tests are one unit of
+# work: their package-scoped server, demo server and Chromium then start once in the run, not once per
+# browser module. The units that take longest go first, so no worker is left with one at the end while
+# the others idle: xdist would otherwise order units by their number of tests, and these have one or two.
+# A unit missing here only costs wall time; the order never changes what a test sees.
+ONE_UNIT = ("tests/browser/",)
+LONGEST_FIRST = (
+    "tests/browser/",
+    "tests/integration/test_cli_roundtrip.py",
+    "tests/integration/test_docs.py",
+    "tests/integration/test_fuzz_schemathesis.py",
+    "tests/integration/test_cli_admin.py",
+    "tests/unit/habits/test_checkpoints.py",
+    "tests/integration/test_adversarial.py",
+    "tests/integration/test_client_codegen.py",
+    "tests/integration/test_graphql_over_http.py",
+)
+
+
+def _longest_first(nodeid: str) -> int:
+    return next((n for n, prefix in enumerate(LONGEST_FIRST) if nodeid.startswith(prefix)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every worker collects the same order (xdist checks); with --no-loadscope-reorder it is the units' order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: _longest_first(item.nodeid))  # stable: a module keeps its own order
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getoption("dist", None) != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        """loadscope, with each of ONE_UNIT's folders one unit (as xdist's loadfile and loadgroup refine it)."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            unit = next((prefix for prefix in ONE_UNIT if nodeid.startswith(prefix)), None)
+            return unit or super()._split_scope(nodeid)
+
+    return Scheduling(config, log)  # type: ignore[arg-type]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

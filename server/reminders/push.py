@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from server.reminders.records import PushSubscriptionRecord
 
@@ -74,6 +73,10 @@ def send(subscription: PushSubscriptionRecord, payload: dict[str, Any], vapid: V
     if not allow_private and _resolves_private(host):
         log.warning("push endpoint %s resolves to a private address; not sent", host)
         return Outcome.FAILED
+    # Imported on first use: pywebpush brings aiohttp and requests, a quarter of a second of start-up
+    # for every server, worker and `comeback admin` process, most of which never send a push.
+    from pywebpush import WebPushException, webpush
+
     info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
         webpush(info, data=json.dumps(payload), vapid_private_key=vapid, vapid_claims={"sub": subject},

@@ -60,7 +60,7 @@ def _same_reads(rules: HabitRules, log: HabitLog, today: date, base: Checkpoint)
     assert resumed.strengths(base.day + ONE_DAY, today) == replayed.strengths(base.day + ONE_DAY, today)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories())
 def test_reads_from_any_checkpoint_equal_a_replay_from_the_start(history: tuple[HabitRules, HabitLog, date]) -> None:
     rules, log, today = history
@@ -71,7 +71,7 @@ def test_reads_from_any_checkpoint_equal_a_replay_from_the_start(history: tuple[
         _same_reads(rules, log, today, base)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories(), st.data())
 def test_extending_from_a_checkpoint_gives_the_checkpoints_a_replay_gives(
         history: tuple[HabitRules, HabitLog, date], data: st.DataObject) -> None:
@@ -86,7 +86,7 @@ def test_extending_from_a_checkpoint_gives_the_checkpoints_a_replay_gives(
     assert [c.day for c in later] == anchor_days(rules, checkpoints[-1].day, settled_before(today + timedelta(days=45)))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories(), st.data())
 def test_a_change_on_a_day_leaves_the_checkpoints_before_it_right(
         history: tuple[HabitRules, HabitLog, date], data: st.DataObject) -> None:
@@ -166,7 +166,7 @@ def test_the_fingerprint_changes_with_every_rule() -> None:
     assert len({fingerprint(r) for r in [base, *others]}) == len(others) + 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories(), st.sampled_from(["done", "over", "partial", "skip", "clear"]), st.integers(0, 1), st.booleans())
 def test_a_change_to_today_reaches_no_checkpoint_unless_needs_invalidation_says_so(
         history: tuple[HabitRules, HabitLog, date], change: str, late: int, month_end: bool) -> None:
@@ -208,7 +208,7 @@ def test_a_series_is_the_days_as_two_lists(history: tuple[HabitRules, HabitLog, 
     assert reading.series(start, end) == ([d.status for d in days], [d.quantity for d in days])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories(), st.data())
 def test_reads_from_the_days_checkpoints_keep_equal_a_replay(history: tuple[HabitRules, HabitLog, date],
                                                            data: st.DataObject) -> None:
