@@ -187,12 +187,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 _TREE_BEFORE = pytest.StashKey[str | None]()
 
-# How the workers share the run (`--dist loadscope`, scripts/test). The browser tests are one unit of
-# work: their package-scoped server, demo server and Chromium then start once in the run, not once per
-# browser module. The units that take longest go first, so no worker is left with one at the end while
-# the others idle: xdist would otherwise order units by their number of tests, and these have one or two.
-# A unit missing here only costs wall time; the order never changes what a test sees.
-ONE_UNIT = ("tests/browser/",)
+# How the workers share the run (`--dist loadscope --no-loadscope-reorder`, scripts/test): a module is
+# one unit of work, and the units go out in collection order, which this sorts longest first, so no
+# worker is left with a long one at the end while the others idle (xdist would otherwise order them by
+# their number of tests, and these have one or two). A module missing here only costs wall time; the
+# order never changes what a test sees. The browser modules share a package-scoped server and
+# Chromium, started once per worker that runs any of them.
 LONGEST_FIRST = (
     "tests/browser/",
     "tests/integration/test_cli_roundtrip.py",
@@ -214,21 +214,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Every worker collects the same order (xdist checks); with --no-loadscope-reorder it is the units' order."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: _longest_first(item.nodeid))  # stable: a module keeps its own order
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    if config.getoption("dist", None) != "loadscope":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class Scheduling(LoadScopeScheduling):
-        """loadscope, with each of ONE_UNIT's folders one unit (as xdist's loadfile and loadgroup refine it)."""
-
-        def _split_scope(self, nodeid: str) -> str:
-            unit = next((prefix for prefix in ONE_UNIT if nodeid.startswith(prefix)), None)
-            return unit or super()._split_scope(nodeid)
-
-    return Scheduling(config, log)  # type: ignore[arg-type]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
