@@ -220,7 +220,7 @@ async def update_profile(viewer: Viewer, timezone: str | None, day_start_hour: i
             # display name alters no score.
             moved_days = "timezone" in values or "day_start_hour" in values
             uow.mark_stale(viewer.account.id, from_day=None if moved_days else viewer.account.today(clock.now()))
-            if "timezone" in values or "day_start_hour" in values:
+            if moved_days:
                 # Reminders are due in the user's current zone: their next firings move with it.
                 moved = await repository.get_account(viewer.account.id)
                 assert moved is not None

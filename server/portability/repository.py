@@ -23,7 +23,7 @@ from server.journal.model import JournalRecord
 from server.program import tables as program
 from server.reminders import tables as reminders
 from server.reminders.records import ReminderRecord
-from server.reminders.repository import _reminder as reminder_record
+from server.reminders.repository import reminder_of
 
 H = habits.Habit
 C = habits.CheckIn
@@ -71,7 +71,7 @@ async def journal_of(owner: UUID) -> list[JournalRecord]:
 async def reminders_of(owner: UUID) -> list[tuple[ReminderRecord, datetime]]:
     """Every reminder with when it was made, in the order they were made (a habit lists them so)."""
     rows = await R.select().where(R.owner == owner).order_by(R.created_at).order_by(R.id)
-    return [(reminder_record(r), r["created_at"]) for r in rows]
+    return [(reminder_of(r), r["created_at"]) for r in rows]
 
 
 async def notes_of(owner: UUID) -> list[tuple[UUID, date, str]]:

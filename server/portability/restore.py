@@ -47,9 +47,7 @@ from server.progress.earned import earned
 from server.reminders import repository as reminder_repository
 from server.reminders import service as reminder_service
 from server.reminders import tables as reminder_tables
-from server.reminders.records import ReminderRecord
 from server.reminders.service import REMINDERS_PER_HABIT
-from server.reminders.timing import parse_time
 
 _NAMESPACE = UUID("5f2d9a4e-8c1b-4e57-9d0a-6b3c2e1f7a90")
 _SOURCES = {s.value for s in Source}
@@ -288,9 +286,7 @@ async def _insert_reminders(owner: UUID, writes: _Writes) -> None:
         await reminder_service.reschedule_owner(account, now)
     rows = []
     for row in writes.reminders:
-        draft = ReminderRecord(row["id"], owner, row["habit"], parse_time(row["time"]),
-                               tuple(int(d) for d in row["weekdays"].split(",") if d), row["enabled"], None, None,
-                               None)
+        draft = reminder_repository.reminder_of({**row, "next_due_at": None, "next_due_day": None, "fired_day": None})
         nxt, handled = reminder_service.restored_firing(draft, account, now)
         rows.append({**row, "next_due_at": nxt.at if nxt else None, "next_due_day": nxt.day if nxt else None,
                      "fired_day": handled})

@@ -39,7 +39,8 @@ def weekdays_text(weekdays: Sequence[int]) -> str:
     return ",".join(str(d) for d in sorted(weekdays))
 
 
-def _reminder(row: dict[str, Any]) -> ReminderRecord:
+def reminder_of(row: dict[str, Any]) -> ReminderRecord:
+    """A reminder row (as stored, or about to be) as its record."""
     return ReminderRecord(
         id=_uuid(row["id"]), owner_id=_uuid(row["owner"]), habit_id=_uuid(row["habit"]),
         time=parse_time(row["time"]), weekdays=tuple(int(d) for d in row["weekdays"].split(",") if d),
@@ -49,7 +50,7 @@ def _reminder(row: dict[str, Any]) -> ReminderRecord:
 
 async def get(owner: UUID, reminder_id: UUID) -> ReminderRecord | None:
     rows = await R.select().where((R.id == reminder_id) & (R.owner == owner))
-    return _reminder(rows[0]) if rows else None
+    return reminder_of(rows[0]) if rows else None
 
 
 async def count_for_habit(habit_id: UUID) -> int:
@@ -61,12 +62,12 @@ async def for_habits(habit_ids: Sequence[UUID]) -> dict[UUID, list[ReminderRecor
     found: dict[UUID, list[ReminderRecord]] = defaultdict(list)
     if habit_ids:
         for row in await R.select().where(R.habit.is_in(list(habit_ids))).order_by(R.created_at).order_by(R.id):
-            found[_uuid(row["habit"])].append(_reminder(row))
+            found[_uuid(row["habit"])].append(reminder_of(row))
     return found
 
 
 async def for_owner(owner: UUID) -> list[ReminderRecord]:
-    return [_reminder(r) for r in await R.select().where(R.owner == owner).order_by(R.created_at).order_by(R.id)]
+    return [reminder_of(r) for r in await R.select().where(R.owner == owner).order_by(R.created_at).order_by(R.id)]
 
 
 async def insert(owner: UUID, habit_id: UUID, at: str, weekdays: str, enabled: bool, next_due_at: datetime | None,
@@ -89,7 +90,7 @@ async def due(now: datetime, limit: int) -> list[ReminderRecord]:
     """Enabled reminders whose next firing has come, soonest first: an index range, idle users unread."""
     rows = await R.select().where(R.next_due_at.is_not_null() & (R.next_due_at <= now) & (R.enabled == True)  # noqa: E712
                                   ).order_by(R.next_due_at).limit(limit)
-    return [_reminder(r) for r in rows]
+    return [reminder_of(r) for r in rows]
 
 
 async def advance(reminder: ReminderRecord, next_due_at: datetime | None, next_due_day: date | None,
